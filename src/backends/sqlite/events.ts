@@ -1,0 +1,119 @@
+import type { Backend, EventSummaryRow } from "../../core/backend.js"
+import { ConflictError, ValidationError } from "../../core/errors.js"
+import { EVENT_CONTENT_COLUMNS, type EventRow, sameColumns } from "../../core/rows.js"
+import { and, eventWhere, render, whereNamespace } from "../sql/where.js"
+import type { Connection } from "./connection.js"
+import { sqliteCode } from "./errors.js"
+
+type EventOps = Pick<
+  Backend,
+  "appendEvents" | "queryEvents" | "countEvents" | "summarizeEvents" | "getEvent" | "deleteEvents"
+>
+
+const COLUMNS =
+  "cursor, namespace, id, kind, data, text, session_id, agent, parent_id, artifact_ref, time"
+const INSERT = `INSERT INTO events (namespace, id, kind, data, text, session_id, agent, parent_id, artifact_ref, time)
+  VALUES (@namespace, @id, @kind, @data, @text, @session_id, @agent, @parent_id, @artifact_ref, @time)`
+
+/** Event storage on SQLite. The cursor is an AUTOINCREMENT rowid: writes are serial, so it is commit order. */
+export function sqliteEvents(conn: Connection): EventOps {
+  const byId = (ns: string, id: string) =>
+    conn.prepare(`SELECT ${COLUMNS} FROM events WHERE namespace = ? AND id = ?`).get(ns, id) as
+      | EventRow
+      | undefined
+
+  return {
+    async appendEvents(rows, { checkExisting }) {
+      try {
+        return await conn.write(() => {
+          const insert = conn.prepare(
+            checkExisting ? `${INSERT} ON CONFLICT (namespace, id) DO NOTHING` : INSERT,
+          )
+          return rows.map((row) => {
+            const result = insert.run(row)
+            if (result.changes > 0) return { ...row, cursor: String(result.lastInsertRowid) }
+            const existing = byId(row.namespace, row.id) as EventRow
+            if (
+              !sameColumns(existing, { ...row, cursor: existing.cursor }, EVENT_CONTENT_COLUMNS)
+            ) {
+              throw new ConflictError(`event ${row.id} already exists with different content`, {
+                id: row.id,
+              })
+            }
+            return { ...existing, cursor: String(existing.cursor) }
+          })
+        })
+      } catch (error) {
+        if (sqliteCode(error) !== "SQLITE_CONSTRAINT_FOREIGNKEY") throw error
+        const missing = rows.filter((row) => row.session_id !== null).map((row) => row.session_id)
+        throw new ValidationError("sessionId", "refers to a session that does not exist", {
+          sessionIds: [...new Set(missing)],
+        })
+      }
+    },
+
+    async queryEvents(ns, spec) {
+      const where = eventWhere(ns, spec)
+      const dir = spec.order === "asc" ? "ASC" : "DESC"
+      const sql = `SELECT ${COLUMNS} FROM events${render(where)} ORDER BY cursor ${dir} LIMIT ?`
+      return (conn.prepare(sql).all(...where.params, spec.limit) as EventRow[]).map(withTextCursor)
+    },
+
+    async countEvents(ns, filter) {
+      const where = eventWhere(ns, filter)
+      return (
+        conn.prepare(`SELECT COUNT(*) AS n FROM events${render(where)}`).get(...where.params) as {
+          n: number
+        }
+      ).n
+    },
+
+    async summarizeEvents(ns, filter) {
+      const where = eventWhere(ns, filter)
+      return conn.read((): EventSummaryRow => {
+        const totals = conn
+          .prepare(
+            `SELECT COUNT(*) AS total, COUNT(DISTINCT session_id) AS sessions, MIN(time) AS first, MAX(time) AS last
+             FROM events${render(where)}`,
+          )
+          .get(...where.params) as {
+          total: number
+          sessions: number
+          first: number | null
+          last: number | null
+        }
+        const kinds = conn
+          .prepare(
+            `SELECT kind, COUNT(*) AS n FROM events${render(where)} GROUP BY kind ORDER BY kind`,
+          )
+          .all(...where.params) as { kind: string; n: number }[]
+        return {
+          total: totals.total,
+          sessions: totals.sessions,
+          firstTime: totals.first,
+          lastTime: totals.last,
+          byKind: kinds.map((k) => [k.kind, k.n]),
+        }
+      })
+    },
+
+    async getEvent(ns, id) {
+      const row = byId(ns, id)
+      return row && withTextCursor(row)
+    },
+
+    async deleteEvents(ns, scope) {
+      const where = whereNamespace(ns)
+      if (scope.sessionId !== undefined) and(where, "session_id = ?", scope.sessionId)
+      if (scope.agent !== undefined) and(where, "agent = ?", scope.agent)
+      return conn.write(
+        () => conn.prepare(`DELETE FROM events${render(where)}`).run(...where.params).changes,
+      )
+    },
+  }
+}
+
+function withTextCursor(row: EventRow): EventRow {
+  row.cursor = String(row.cursor)
+  return row
+}

@@ -1,0 +1,130 @@
+import type { Backend } from "../../core/backend.js"
+import { ConflictError } from "../../core/errors.js"
+import { MESSAGE_CONTENT_COLUMNS, type MessageRow, sameColumns } from "../../core/rows.js"
+import type { Connection } from "./connection.js"
+
+type MessageOps = Pick<
+  Backend,
+  "appendMessages" | "listMessages" | "getMessage" | "countMessages" | "truncateMessages"
+>
+
+const COLUMNS =
+  "namespace, id, session_id, sequence, role, content, name, tool_call_id, usage, metadata, created_at"
+
+/** Message storage on SQLite. */
+export function sqliteMessages(conn: Connection): MessageOps {
+  const byId = (ns: string, id: string) =>
+    conn.prepare(`SELECT ${COLUMNS} FROM messages WHERE namespace = ? AND id = ?`).get(ns, id) as
+      | MessageRow
+      | undefined
+  const sessionExists = (ns: string, id: string) =>
+    conn.prepare("SELECT 1 FROM sessions WHERE namespace = ? AND id = ?").get(ns, id) !== undefined
+
+  return {
+    async appendMessages(ns, sessionId, rows, { expectedSequence, checkExisting, now }) {
+      return conn.write(() => {
+        const stored = new Map<string, MessageRow>()
+        if (checkExisting) {
+          for (const row of rows) {
+            const existing = byId(ns, row.id)
+            if (!existing) continue
+            if (
+              !sameColumns(
+                existing,
+                { ...row, sequence: existing.sequence },
+                MESSAGE_CONTENT_COLUMNS,
+              )
+            ) {
+              throw new ConflictError(`message ${row.id} already exists with different content`, {
+                id: row.id,
+              })
+            }
+            stored.set(row.id, existing)
+          }
+        }
+        const fresh = rows.filter((row) => !stored.has(row.id))
+        if (fresh.length > 0) {
+          const bumped = conn
+            .prepare(
+              `UPDATE sessions SET last_sequence = last_sequence + @n, message_count = message_count + @n,
+                 updated_at = max(updated_at, @now) WHERE namespace = @ns AND id = @sessionId RETURNING last_sequence`,
+            )
+            .get({ n: fresh.length, now, ns, sessionId }) as { last_sequence: number } | undefined
+          if (!bumped) return undefined
+          const first = bumped.last_sequence - fresh.length + 1
+          if (expectedSequence !== undefined && first - 1 !== expectedSequence) {
+            throw new ConflictError(
+              `session ${sessionId} is at sequence ${first - 1}, not the expected ${expectedSequence}`,
+              { sessionId, expectedSequence, actualSequence: first - 1 },
+            )
+          }
+          const insert = conn.prepare(
+            `INSERT INTO messages (${COLUMNS}) VALUES (@namespace, @id, @session_id, @sequence, @role,
+               @content, @name, @tool_call_id, @usage, @metadata, @created_at)`,
+          )
+          fresh.forEach((row, i) => {
+            const full = { ...row, sequence: first + i }
+            insert.run(full)
+            stored.set(row.id, full)
+          })
+        } else if (!sessionExists(ns, sessionId)) {
+          return undefined
+        }
+        return rows.map((row) => stored.get(row.id) as MessageRow)
+      })
+    },
+
+    async listMessages(ns, sessionId, spec) {
+      const bounds = [
+        spec.after === undefined ? "" : " AND sequence > @after",
+        spec.before === undefined ? "" : " AND sequence < @before",
+      ].join("")
+      const rows = conn
+        .prepare(
+          `SELECT ${COLUMNS} FROM messages WHERE namespace = @ns AND session_id = @sessionId${bounds}
+           ORDER BY sequence ${spec.order === "asc" ? "ASC" : "DESC"} LIMIT @limit`,
+        )
+        .all({ ns, sessionId, limit: spec.limit, ...bound(spec) }) as MessageRow[]
+      if (rows.length === 0 && !sessionExists(ns, sessionId)) return undefined
+      return rows
+    },
+
+    async getMessage(ns, id) {
+      return byId(ns, id)
+    },
+
+    async countMessages(ns, sessionId) {
+      const row = conn
+        .prepare("SELECT message_count FROM sessions WHERE namespace = ? AND id = ?")
+        .get(ns, sessionId) as { message_count: number } | undefined
+      return row?.message_count
+    },
+
+    async truncateMessages(ns, sessionId, afterSequence, now) {
+      return conn.write(() => {
+        if (!sessionExists(ns, sessionId)) return undefined
+        const removed = conn
+          .prepare(
+            `DELETE FROM messages WHERE namespace = ? AND session_id = ? AND sequence > ? RETURNING ${COLUMNS}`,
+          )
+          .all(ns, sessionId, afterSequence) as MessageRow[]
+        if (removed.length > 0) {
+          conn
+            .prepare(
+              `UPDATE sessions SET message_count = message_count - @n, last_sequence = min(last_sequence, @after),
+                 updated_at = max(updated_at, @now) WHERE namespace = @ns AND id = @sessionId`,
+            )
+            .run({ n: removed.length, after: afterSequence, now, ns, sessionId })
+        }
+        return removed.sort((a, b) => a.sequence - b.sequence)
+      })
+    },
+  }
+}
+
+function bound(spec: { after?: number; before?: number }) {
+  const params: Record<string, number> = {}
+  if (spec.after !== undefined) params.after = spec.after
+  if (spec.before !== undefined) params.before = spec.before
+  return params
+}

@@ -1,0 +1,111 @@
+import type { Backend, SessionListSpec } from "../../core/backend.js"
+import { ConflictError } from "../../core/errors.js"
+import type { SessionRow } from "../../core/rows.js"
+import { keysetAfter, render, type SqlDialect, sessionWhere, type Where } from "../sql/where.js"
+import type { Connection } from "./connection.js"
+import { mapSqliteError } from "./errors.js"
+
+type SessionOps = Pick<
+  Backend,
+  "insertSession" | "getSession" | "listSessions" | "updateSession" | "deleteSession"
+>
+
+/** SQLite's way of comparing a top-level metadata value. */
+export const sqliteDialect: SqlDialect = {
+  metadataEquals(column, key, value): Where {
+    const path = `$."${key}"`
+    if (value === null) return { sql: [`json_type(${column}, ?) = 'null'`], params: [path] }
+    if (typeof value === "boolean") {
+      return { sql: [`json_type(${column}, ?) = ?`], params: [path, value ? "true" : "false"] }
+    }
+    const types = typeof value === "number" ? "('integer', 'real')" : "('text')"
+    return {
+      sql: [`json_type(${column}, ?) IN ${types}`, `json_extract(${column}, ?) = ?`],
+      params: [path, path, value],
+    }
+  },
+}
+
+const COLUMNS =
+  "namespace, id, agent, number, title, metadata, input_tokens, output_tokens, total_tokens, usage_extra, message_count, last_sequence, created_at, updated_at"
+
+/** Session storage on SQLite. */
+export function sqliteSessions(conn: Connection): SessionOps {
+  const select = (ns: string, id: string) =>
+    conn.prepare(`SELECT ${COLUMNS} FROM sessions WHERE namespace = ? AND id = ?`).get(ns, id) as
+      | SessionRow
+      | undefined
+
+  return {
+    async insertSession(row) {
+      try {
+        return await conn.write(
+          () =>
+            conn
+              .prepare(
+                `INSERT INTO sessions (${COLUMNS}) VALUES (@namespace, @id, @agent,
+                  (SELECT COALESCE(MAX(number), 0) + 1 FROM sessions WHERE namespace = @namespace AND agent = @agent),
+                  @title, @metadata, @input_tokens, @output_tokens, @total_tokens, @usage_extra,
+                  @message_count, @last_sequence, @created_at, @updated_at)
+                RETURNING ${COLUMNS}`,
+              )
+              .get(row) as SessionRow,
+        )
+      } catch (error) {
+        const mapped = mapSqliteError(error)
+        if (mapped instanceof ConflictError) {
+          throw new ConflictError(`session ${row.id} already exists`, { id: row.id }, error)
+        }
+        throw mapped
+      }
+    },
+
+    async getSession(ns, id) {
+      return select(ns, id)
+    },
+
+    async listSessions(ns, spec) {
+      return conn.read(() => listPage(conn, ns, spec))
+    },
+
+    async updateSession(ns, id, change) {
+      return conn.write(() => {
+        const current = select(ns, id)
+        if (!current) return undefined
+        const patch = change(current)
+        const keys = Object.keys(patch)
+        if (keys.length === 0) return current
+        const sets = keys.map((key) => `${key} = @${key}`).join(", ")
+        return conn
+          .prepare(
+            `UPDATE sessions SET ${sets} WHERE namespace = @ns AND id = @id RETURNING ${COLUMNS}`,
+          )
+          .get({ ...patch, ns, id }) as SessionRow
+      })
+    },
+
+    async deleteSession(ns, id) {
+      return conn.write(
+        () =>
+          conn.prepare("DELETE FROM sessions WHERE namespace = ? AND id = ?").run(ns, id).changes >
+          0,
+      )
+    },
+  }
+}
+
+function listPage(conn: Connection, ns: string, spec: SessionListSpec) {
+  const base = sessionWhere(sqliteDialect, ns, spec)
+  const total = spec.total
+    ? (
+        conn.prepare(`SELECT COUNT(*) AS n FROM sessions${render(base)}`).get(...base.params) as {
+          n: number
+        }
+      ).n
+    : undefined
+  const where = keysetAfter(base, spec.orderBy, spec.order, spec.after)
+  const dir = spec.order === "asc" ? "ASC" : "DESC"
+  const sql = `SELECT ${COLUMNS} FROM sessions${render(where)} ORDER BY ${spec.orderBy} ${dir}, id ${dir} LIMIT ? OFFSET ?`
+  const rows = conn.prepare(sql).all(...where.params, spec.limit, spec.offset) as SessionRow[]
+  return total === undefined ? { rows } : { rows, total }
+}

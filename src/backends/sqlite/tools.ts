@@ -1,0 +1,89 @@
+import type { Backend } from "../../core/backend.js"
+import { ConflictError, ValidationError } from "../../core/errors.js"
+import { sameColumns, TOOL_CONTENT_COLUMNS, type ToolRow } from "../../core/rows.js"
+import { render, toolWhere } from "../sql/where.js"
+import type { Connection } from "./connection.js"
+import { sqliteCode } from "./errors.js"
+
+type ToolOps = Pick<
+  Backend,
+  "insertTool" | "getTool" | "updateTool" | "listTools" | "deleteToolsByPlan"
+>
+
+const COLUMNS = `namespace, id, tool, status, arguments, result, error, session_id, plan_id, changeset_id,
+  change_ids, resource_refs, provider_metadata, started_at, finished_at, duration_ms`
+const VALUES = `@namespace, @id, @tool, @status, @arguments, @result, @error, @session_id, @plan_id, @changeset_id,
+  @change_ids, @resource_refs, @provider_metadata, @started_at, @finished_at, @duration_ms`
+
+/** Tool invocation storage on SQLite. */
+export function sqliteTools(conn: Connection): ToolOps {
+  const byId = (ns: string, id: string) =>
+    conn
+      .prepare(`SELECT ${COLUMNS} FROM tool_invocations WHERE namespace = ? AND id = ?`)
+      .get(ns, id) as ToolRow | undefined
+
+  return {
+    async insertTool(row, { checkExisting }) {
+      try {
+        return await conn.write(() => {
+          const conflict = checkExisting ? " ON CONFLICT (namespace, id) DO NOTHING" : ""
+          const result = conn
+            .prepare(`INSERT INTO tool_invocations (${COLUMNS}) VALUES (${VALUES})${conflict}`)
+            .run(row)
+          if (result.changes > 0) return row
+          const existing = byId(row.namespace, row.id) as ToolRow
+          if (!sameColumns(existing, row, TOOL_CONTENT_COLUMNS)) {
+            throw new ConflictError(
+              `tool invocation ${row.id} already exists with different content`,
+              {
+                id: row.id,
+              },
+            )
+          }
+          return existing
+        })
+      } catch (error) {
+        if (sqliteCode(error) !== "SQLITE_CONSTRAINT_FOREIGNKEY") throw error
+        throw new ValidationError("sessionId", "refers to a session that does not exist", {
+          sessionId: row.session_id,
+        })
+      }
+    },
+
+    async getTool(ns, id) {
+      return byId(ns, id)
+    },
+
+    async updateTool(ns, id, change) {
+      return conn.write(() => {
+        const current = byId(ns, id)
+        if (!current) return undefined
+        const patch = change(current)
+        const keys = Object.keys(patch)
+        if (keys.length === 0) return current
+        const sets = keys.map((key) => `${key} = @${key}`).join(", ")
+        return conn
+          .prepare(
+            `UPDATE tool_invocations SET ${sets} WHERE namespace = @ns AND id = @id RETURNING ${COLUMNS}`,
+          )
+          .get({ ...patch, ns, id }) as ToolRow
+      })
+    },
+
+    async listTools(ns, spec) {
+      const where = toolWhere(ns, spec)
+      const dir = spec.order === "asc" ? "ASC" : "DESC"
+      const sql = `SELECT ${COLUMNS} FROM tool_invocations${render(where)} ORDER BY started_at ${dir}, id ${dir} LIMIT ?`
+      return conn.prepare(sql).all(...where.params, spec.limit) as ToolRow[]
+    },
+
+    async deleteToolsByPlan(ns, planId) {
+      return conn.write(
+        () =>
+          conn
+            .prepare("DELETE FROM tool_invocations WHERE namespace = ? AND plan_id = ?")
+            .run(ns, planId).changes,
+      )
+    },
+  }
+}

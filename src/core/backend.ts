@@ -1,0 +1,189 @@
+import type { EventRow, MessageRow, SessionRow, ToolRow } from "./rows.js"
+import type { ToolStatus } from "./types.js"
+
+/** What a backend can do. Code and tests branch on these, never on a backend's name. */
+export interface BackendCapabilities {
+  /** Several processes may open the same store at once. */
+  readonly multiProcess: boolean
+  /** Writes wake subscribers in other processes without polling. */
+  readonly notify: boolean
+  /** Most rows one append call takes. */
+  readonly maxBatch: number
+}
+
+/** Applied and known schema versions. */
+export interface MigrationStatus {
+  current: number
+  latest: number
+  applied: { version: number; name: string; checksum: string; appliedAt: string }[]
+}
+
+/** A validated session listing, ready for SQL. Times are epoch ms. */
+export interface SessionListSpec {
+  agent?: string
+  createdSince?: number
+  createdUntil?: number
+  updatedSince?: number
+  updatedUntil?: number
+  metadata: [key: string, value: string | number | boolean | null][]
+  orderBy: "created_at" | "updated_at"
+  order: "asc" | "desc"
+  /** Rows to fetch (the caller asks for one more than it shows, to know `hasMore`). */
+  limit: number
+  offset: number
+  /** Keyset position: rows strictly after this (time, id) in the chosen order. */
+  after?: { time: number; id: string }
+  total: boolean
+}
+
+/** A validated event filter. Times are epoch ms, cursors decimal strings. */
+export interface EventFilterSpec {
+  sessionId?: string
+  agent?: string
+  kinds?: string[]
+  parentId?: string
+  since?: number
+  until?: number
+  after?: string
+  before?: string
+}
+
+/** A validated event page request. */
+export interface EventQuerySpec extends EventFilterSpec {
+  limit: number
+  order: "asc" | "desc"
+}
+
+/** Aggregates the database computes for a filter. */
+export interface EventSummaryRow {
+  total: number
+  byKind: [kind: string, count: number][]
+  sessions: number
+  firstTime: number | null
+  lastTime: number | null
+}
+
+/** A validated message page request. */
+export interface MessageListSpec {
+  after?: number
+  before?: number
+  limit: number
+  /** `desc` also serves "latest N". */
+  order: "asc" | "desc"
+}
+
+/** A validated tool invocation listing. */
+export interface ToolListSpec {
+  sessionId?: string
+  planId?: string
+  tool?: string
+  status?: ToolStatus
+  since?: number
+  until?: number
+  order: "asc" | "desc"
+  limit: number
+  after?: { time: number; id: string }
+}
+
+/** Columns of a session a read-modify-write may change. */
+export type SessionPatch = Partial<
+  Pick<
+    SessionRow,
+    | "title"
+    | "metadata"
+    | "input_tokens"
+    | "output_tokens"
+    | "total_tokens"
+    | "usage_extra"
+    | "updated_at"
+  >
+>
+
+/** Columns of a tool invocation a read-modify-write may change. */
+export type ToolPatch = Partial<
+  Pick<ToolRow, "status" | "result" | "error" | "finished_at" | "duration_ms" | "change_ids">
+>
+
+/**
+ * The storage contract. Every method is one whole domain operation and one transaction;
+ * there is no begin/commit here. All rows are scoped by `ns` (the namespace): no call
+ * ever reads or writes another namespace. Validation, ids, encoding and decoding happen
+ * before and after, in the store; a backend only moves rows and maps driver errors.
+ */
+export interface Backend {
+  readonly name: string
+  readonly capabilities: BackendCapabilities
+
+  /** Brings the schema to `target` (default: latest). Safe under concurrent migrators. */
+  migrate(target?: number): Promise<MigrationStatus>
+  migrationStatus(): Promise<MigrationStatus>
+  /** Closes what the backend opened; idempotent. */
+  close(): Promise<void>
+
+  /** Inserts a session, assigning `number` = the agent's max + 1. Returns the stored row. */
+  insertSession(row: Omit<SessionRow, "number">): Promise<SessionRow>
+  getSession(ns: string, id: string): Promise<SessionRow | undefined>
+  listSessions(ns: string, spec: SessionListSpec): Promise<{ rows: SessionRow[]; total?: number }>
+  /** Reads the session, applies `change` to it and writes the patch, atomically. */
+  updateSession(
+    ns: string,
+    id: string,
+    change: (current: SessionRow) => SessionPatch,
+  ): Promise<SessionRow | undefined>
+  /** Deletes the session with its messages, events and tool invocations. */
+  deleteSession(ns: string, id: string): Promise<boolean>
+
+  /**
+   * Appends messages, assigning sequences after the session's last one, and bumps the
+   * session's counters and `updated_at` to `now`. Rows whose id already exists with the same
+   * content are returned as stored; a different content is a `ConflictError`.
+   * Returns `undefined` when the session does not exist.
+   */
+  appendMessages(
+    ns: string,
+    sessionId: string,
+    rows: Omit<MessageRow, "sequence">[],
+    options: { expectedSequence?: number; checkExisting: boolean; now: number },
+  ): Promise<MessageRow[] | undefined>
+  listMessages(
+    ns: string,
+    sessionId: string,
+    spec: MessageListSpec,
+  ): Promise<MessageRow[] | undefined>
+  getMessage(ns: string, id: string): Promise<MessageRow | undefined>
+  countMessages(ns: string, sessionId: string): Promise<number | undefined>
+  /** Removes messages with sequence > `afterSequence`; returns them oldest first. */
+  truncateMessages(
+    ns: string,
+    sessionId: string,
+    afterSequence: number,
+    now: number,
+  ): Promise<MessageRow[] | undefined>
+
+  /**
+   * Appends events, assigning cursors in commit order. Rows whose id exists with the same
+   * content are returned as stored; a different content is a `ConflictError`.
+   */
+  appendEvents(
+    rows: Omit<EventRow, "cursor">[],
+    options: { checkExisting: boolean },
+  ): Promise<EventRow[]>
+  queryEvents(ns: string, spec: EventQuerySpec): Promise<EventRow[]>
+  countEvents(ns: string, filter: EventFilterSpec): Promise<number>
+  summarizeEvents(ns: string, filter: EventFilterSpec): Promise<EventSummaryRow>
+  getEvent(ns: string, id: string): Promise<EventRow | undefined>
+  /** Deletes the events of one session or one agent; returns how many. */
+  deleteEvents(ns: string, scope: { sessionId?: string; agent?: string }): Promise<number>
+
+  /** Inserts a tool invocation; an existing id with the same content is returned as stored. */
+  insertTool(row: ToolRow, options: { checkExisting: boolean }): Promise<ToolRow>
+  getTool(ns: string, id: string): Promise<ToolRow | undefined>
+  /** Reads the invocation, applies `change` and writes the patch, atomically. */
+  updateTool(
+    ns: string,
+    id: string,
+    change: (current: ToolRow) => ToolPatch,
+  ): Promise<ToolRow | undefined>
+  listTools(ns: string, spec: ToolListSpec): Promise<ToolRow[]>
+  deleteToolsByPlan(ns: string, planId: string): Promise<number>
+}

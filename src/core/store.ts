@@ -1,0 +1,81 @@
+import type { Backend, MigrationStatus } from "./backend.js"
+import { type Clock, systemClock } from "./clock.js"
+import { Lifecycle, type StoreContext } from "./context.js"
+import { createEventsApi, type EventsApi } from "./events.js"
+import { ulidFactory } from "./ids.js"
+import { createMessagesApi, type MessagesApi } from "./messages.js"
+import { createSessionsApi, type SessionsApi } from "./sessions.js"
+import { createToolsApi, type ToolsApi } from "./tools.js"
+import { checkNamespace } from "./validation.js"
+
+/** Options shared by every way of building a store. */
+export interface StoreOptions {
+  /** The tenant every call of this store view is scoped to. Default `"default"`. */
+  namespace?: string
+  /** Milliseconds since the epoch; inject one in tests. */
+  clock?: Clock
+}
+
+/** The durable memory of an agent runtime: one object per domain, all scoped to a namespace. */
+export interface Store extends AsyncDisposable {
+  readonly namespace: string
+  readonly backend: Backend
+  readonly sessions: SessionsApi
+  readonly messages: MessagesApi
+  readonly events: EventsApi
+  readonly tools: ToolsApi
+  /** A view of the same store scoped to another namespace (shares the connection). */
+  withNamespace(namespace: string): Store
+  /** Schema versions applied and known. */
+  migrationStatus(): Promise<MigrationStatus>
+  /** Closes the store and the backend it opened; idempotent. Later calls raise `StoreClosedError`. */
+  close(): Promise<void>
+  readonly closed: boolean
+}
+
+/**
+ * Builds a store over a migrated backend.
+ * @example
+ * const store = createStore(await createSqliteBackend({ path: ":memory:" }))
+ */
+export function createStore(backend: Backend, options: StoreOptions = {}): Store {
+  const clock = options.clock ?? systemClock
+  return buildView(
+    new Lifecycle(backend),
+    backend,
+    clock,
+    ulidFactory(clock),
+    options.namespace ?? "default",
+  )
+}
+
+function buildView(
+  lifecycle: Lifecycle,
+  backend: Backend,
+  clock: Clock,
+  newId: () => string,
+  namespace: string,
+): Store {
+  const ctx: StoreContext = {
+    backend,
+    namespace: checkNamespace(namespace),
+    clock,
+    newId,
+    open: lifecycle.backend,
+  }
+  return {
+    namespace: ctx.namespace,
+    backend,
+    sessions: createSessionsApi(ctx),
+    messages: createMessagesApi(ctx),
+    events: createEventsApi(ctx),
+    tools: createToolsApi(ctx),
+    withNamespace: (ns) => buildView(lifecycle, backend, clock, newId, ns),
+    migrationStatus: () => lifecycle.backend().migrationStatus(),
+    close: () => lifecycle.close(),
+    get closed() {
+      return lifecycle.closed
+    },
+    [Symbol.asyncDispose]: () => lifecycle.close(),
+  }
+}

@@ -1,0 +1,66 @@
+export { createSqliteBackend, type SqliteConfig } from "./backends/sqlite/index.js"
+export type {
+  Backend,
+  BackendCapabilities,
+  EventFilterSpec,
+  EventQuerySpec,
+  EventSummaryRow,
+  MessageListSpec,
+  MigrationStatus,
+  SessionListSpec,
+  SessionPatch,
+  ToolListSpec,
+  ToolPatch,
+} from "./core/backend.js"
+export { type Clock, type ManualClock, manualClock, systemClock } from "./core/clock.js"
+export {
+  AgentStoreError,
+  ConflictError,
+  ERROR_STATUS,
+  type ErrorCode,
+  type ErrorDetails,
+  IntegrityError,
+  isAgentStoreError,
+  MigrationError,
+  NotFoundError,
+  StoreClosedError,
+  UnavailableError,
+  ValidationError,
+} from "./core/errors.js"
+export type { EventsApi } from "./core/events.js"
+export type { MessagesApi } from "./core/messages.js"
+export type { Migration } from "./core/migrations.js"
+export type { EventRow, MessageRow, SessionRow, ToolRow } from "./core/rows.js"
+export type { SessionsApi } from "./core/sessions.js"
+export { createStore, type Store, type StoreOptions } from "./core/store.js"
+export type { ToolsApi } from "./core/tools.js"
+export type {
+  AppendMessagesOptions,
+  CreateSessionInput,
+  Event,
+  EventFilter,
+  EventInput,
+  EventPage,
+  EventQuery,
+  EventSummary,
+  FinishToolInput,
+  Json,
+  JsonObject,
+  ListMessagesQuery,
+  ListSessionsQuery,
+  ListToolsQuery,
+  Message,
+  MessageInput,
+  MessagePage,
+  Page,
+  RecordToolInput,
+  Session,
+  StartToolInput,
+  TimeInput,
+  TokenUsage,
+  ToolInvocation,
+  ToolStatus,
+  UpdateSessionInput,
+  UsageInput,
+} from "./core/types.js"
+export { defaultStoreUrl, type OpenStoreOptions, openBackend, openStore } from "./open.js"

@@ -1,0 +1,59 @@
+import { join, resolve } from "node:path"
+import { createSqliteBackend } from "./backends/sqlite/index.js"
+import type { Backend } from "./core/backend.js"
+import { ValidationError } from "./core/errors.js"
+import { createStore, type Store, type StoreOptions } from "./core/store.js"
+
+/** Options for `openStore`. */
+export interface OpenStoreOptions extends StoreOptions {
+  /** `"normal"` (default) survives a process crash; `"full"` also survives power loss. */
+  durability?: "normal" | "full"
+}
+
+/** The store location used when none is given: `AGENTSTORE_URL`, else `./.agentstore`. */
+export function defaultStoreUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return env.AGENTSTORE_URL || "./.agentstore"
+}
+
+/**
+ * Opens a store from one URL: a directory (`./.agentstore` holds `store.db`),
+ * `sqlite:<path-to-file>`, `:memory:`, or `postgres://…`.
+ * @example
+ * await using store = await openStore("./.agentstore")
+ * const session = await store.sessions.create({ agent: "planner" })
+ */
+export async function openStore(
+  url: string = defaultStoreUrl(),
+  options: OpenStoreOptions = {},
+): Promise<Store> {
+  const { durability, ...storeOptions } = options
+  const backend = await openBackend(url, durability ?? "normal")
+  try {
+    return createStore(backend, storeOptions)
+  } catch (error) {
+    await backend.close()
+    throw error
+  }
+}
+
+/** Opens the backend a store URL names. */
+export async function openBackend(
+  url: string,
+  durability: "normal" | "full" = "normal",
+): Promise<Backend> {
+  if (typeof url !== "string" || url.length === 0)
+    throw new ValidationError("url", "must be a store URL")
+  if (url === ":memory:" || url === "sqlite::memory:")
+    return createSqliteBackend({ path: ":memory:", durability })
+  if (url.startsWith("sqlite:")) {
+    const path = url.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "")
+    if (path.length === 0) throw new ValidationError("url", "sqlite: needs a file path")
+    return createSqliteBackend({ path: resolve(path), durability })
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    throw new ValidationError("url", "the PostgreSQL backend is not available in this build")
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url))
+    throw new ValidationError("url", `unsupported scheme in ${url}`)
+  return createSqliteBackend({ path: join(resolve(url), "store.db"), durability })
+}
