@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest"
+import type { Message } from "../core/types.js"
+import { at, type ConformanceTarget, expectError, rand, useFixture } from "./harness.js"
+
+/** Messages: gap-free sequences, session bump, optimistic concurrency, idempotency. */
+export function messagesTests(target: ConformanceTarget): void {
+  describe("messages", () => {
+    const fx = useFixture(target)
+    const seqs = (messages: Message[]) => messages.map((m) => m.sequence)
+
+    it("assigns sequences 1..n and bumps the session in the same write", async () => {
+      const { store, clock } = fx.get()
+      const s = await store.sessions.create({ agent: "a" })
+      clock.advance(500)
+      const one = await store.messages.append(s.id, { role: "user", content: "hello" })
+      expect(one).toMatchObject({ sessionId: s.id, sequence: 1, role: "user", content: "hello" })
+      expect(one).toMatchObject({ name: null, toolCallId: null, usage: null, metadata: {} })
+      expect(one.createdAt).toBe(at(500))
+      clock.advance(500)
+      const many = await store.messages.appendMany(s.id, [
+        { role: "assistant", content: [{ type: "text", text: "hi" }], usage: { input: 3 } },
+        { role: "tool", content: { ok: true }, name: "grep", toolCallId: "call_1" },
+      ])
+      expect(seqs(many)).toEqual([2, 3])
+      expect(many[1]).toMatchObject({ name: "grep", toolCallId: "call_1" })
+      expect(await store.messages.get(one.id)).toEqual(one)
+      const session = await store.sessions.get(s.id)
+      expect(session).toMatchObject({ messageCount: 3, lastSequence: 3, updatedAt: at(1000) })
+      expect(await store.messages.count(s.id)).toBe(3)
+    })
+
+    it("checks expectedSequence and writes nothing on a conflict", async () => {
+      const { store } = fx.get()
+      const s = await store.sessions.create({ agent: "a" })
+      const m = { role: "user", content: "x" }
+      await store.messages.append(s.id, m, { expectedSequence: 0 })
+      await store.messages.appendMany(s.id, [m, m], { expectedSequence: 1 })
+      const error = await expectError(
+        store.messages.appendMany(s.id, [m, m], { expectedSequence: 1 }),
+        "CONFLICT",
+      )
+      expect(error.message).toContain("3")
+      expect(await store.messages.count(s.id)).toBe(3)
+      expect((await store.sessions.get(s.id)).lastSequence).toBe(3)
+      expect((await store.messages.append(s.id, m, { expectedSequence: 3 })).sequence).toBe(4)
+    })
+
+    it("makes a re-send with the same id idempotent and a changed one a conflict", async () => {
+      const { store, clock } = fx.get()
+      const s = await store.sessions.create({ agent: "a" })
+      const id = rand("m")
+      const first = await store.messages.append(s.id, { id, role: "user", content: "x" })
+      clock.advance(1000)
+      const again = await store.messages.append(s.id, { id, role: "user", content: "x" })
+      expect(again).toEqual(first)
+      const mixed = await store.messages.appendMany(s.id, [
+        { id, role: "user", content: "x" },
+        { id: rand("m"), role: "user", content: "y" },
+      ])
+      expect(seqs(mixed)).toEqual([1, 2])
+      const error = await expectError(
+        store.messages.append(s.id, { id, role: "user", content: "changed" }),
+        "CONFLICT",
+      )
+      expect(error.details.id).toBe(id)
+      expect(await store.messages.count(s.id)).toBe(2)
+    })
+
+    it("lists by after/before, latest N in chronological order, limit and order", async () => {
+      const { store } = fx.get()
+      const s = await store.sessions.create({ agent: "a" })
+      const input = Array.from({ length: 10 }, (_, i) => ({ role: "user", content: `m${i + 1}` }))
+      await store.messages.appendMany(s.id, input)
+      const list = async (q: Parameters<typeof store.messages.list>[1]) =>
+        seqs((await store.messages.list(s.id, q)).messages)
+      expect(await list({})).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+      expect(await list({ after: 7 })).toEqual([8, 9, 10])
+      expect(await list({ before: 3 })).toEqual([1, 2])
+      expect(await list({ after: 2, before: 5 })).toEqual([3, 4])
+      expect(await list({ latest: 3 })).toEqual([8, 9, 10])
+      expect(await list({ latest: 3, before: 5 })).toEqual([2, 3, 4])
+      expect(await list({ order: "desc", limit: 2 })).toEqual([10, 9])
+      const page = await store.messages.list(s.id, { limit: 4 })
+      expect(page).toMatchObject({ hasMore: true, nextCursor: 4 })
+      const next = await store.messages.list(s.id, { limit: 4, after: page.nextCursor as number })
+      expect(seqs(next.messages)).toEqual([5, 6, 7, 8])
+      const last = await store.messages.list(s.id, { limit: 4, after: 8 })
+      expect(last.hasMore).toBe(false)
+      expect(last.nextCursor).toBeUndefined()
+      const down = await store.messages.list(s.id, { order: "desc", limit: 4, before: 7 })
+      expect(seqs(down.messages)).toEqual([6, 5, 4, 3])
+      expect(down.nextCursor).toBe(3)
+      expect((await store.messages.list(s.id, { latest: 50 })).hasMore).toBe(false)
+    })
+
+    it("truncates after a sequence and pops the last, keeping sequences gap-free", async () => {
+      const { store } = fx.get()
+      const s = await store.sessions.create({ agent: "a" })
+      expect(await store.messages.pop(s.id)).toBeNull()
+      const input = Array.from({ length: 6 }, (_, i) => ({ role: "user", content: i }))
+      const all = await store.messages.appendMany(s.id, input)
+      expect(await store.messages.truncate(s.id, 3)).toEqual(all.slice(3))
+      expect(await store.messages.truncate(s.id, 3)).toEqual([])
+      expect(await store.messages.pop(s.id)).toEqual(all[2])
+      expect(await store.messages.count(s.id)).toBe(2)
+      expect((await store.sessions.get(s.id)).lastSequence).toBe(2)
+      await expectError(store.messages.get(all[2]?.id as string), "NOT_FOUND")
+      const next = await store.messages.append(s.id, { role: "user", content: "again" })
+      expect(next.sequence).toBe(3)
+      expect(seqs((await store.messages.list(s.id)).messages)).toEqual([1, 2, 3])
+      expect(await store.messages.truncate(s.id, 0)).toHaveLength(3)
+      expect((await store.sessions.get(s.id)).messageCount).toBe(0)
+    })
+
+    it("raises NotFoundError for an unknown session or message", async () => {
+      const { store } = fx.get()
+      const missing = rand("s")
+      await expectError(store.messages.append(missing, { role: "user", content: "x" }), "NOT_FOUND")
+      await expectError(store.messages.list(missing), "NOT_FOUND")
+      await expectError(store.messages.count(missing), "NOT_FOUND")
+      await expectError(store.messages.truncate(missing, 0), "NOT_FOUND")
+      await expectError(store.messages.pop(missing), "NOT_FOUND")
+      await expectError(store.messages.get(rand("m")), "NOT_FOUND")
+    })
+  })
+}
