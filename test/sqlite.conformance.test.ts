@@ -2,16 +2,23 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll } from "vitest"
-import { createSqliteBackend } from "../src/index.js"
+import { type Backend, createSqliteBackend } from "../src/index.js"
 import { runConformance } from "../src/testing/index.js"
 
 const dir = mkdtempSync(join(tmpdir(), "agentstore-conformance-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const paths = new WeakMap<Backend, string>()
 let files = 0
 
 runConformance({
   name: "sqlite file",
-  create: () => createSqliteBackend({ path: join(dir, `store-${++files}.db`) }),
+  async create() {
+    const path = join(dir, `store-${++files}.db`)
+    const backend = await createSqliteBackend({ path })
+    paths.set(backend, path)
+    return backend
+  },
+  connect: (backend) => createSqliteBackend({ path: paths.get(backend) as string }),
 })
 
 runConformance({

@@ -71,7 +71,7 @@ function buildView(
     events: createEventsApi(ctx),
     tools: createToolsApi(ctx),
     withNamespace: (ns) => buildView(lifecycle, backend, clock, newId, ns),
-    migrationStatus: () => lifecycle.backend().migrationStatus(),
+    migrationStatus: async () => lifecycle.backend().migrationStatus(),
     close: () => lifecycle.close(),
     get closed() {
       return lifecycle.closed

@@ -1,18 +1,27 @@
 import { describe } from "vitest"
+import { concurrencyTests } from "./concurrency.js"
+import { errorsTests } from "./errors.js"
 import { eventsTests } from "./events.js"
 import { eventQueryTests } from "./events-query.js"
 import { type ConformanceTarget, probeCapabilities } from "./harness.js"
+import { jsonTests } from "./json.js"
+import { lifecycleTests } from "./lifecycle.js"
 import { messagesTests } from "./messages.js"
+import { migrationsTests } from "./migrations.js"
 import { sessionsTests } from "./sessions.js"
 import { sessionListTests } from "./sessions-list.js"
+import { toolsTests } from "./tools.js"
 
 export type { ConformanceTarget, Fixture } from "./harness.js"
+export { TRICKY } from "./json.js"
 
 /**
  * Registers the conformance suite — the definition of how every backend behaves — for one
  * backend. Call it at the top level of a Vitest test file. Every test works through the public
- * `Store` API in a namespace of its own; optional behaviour is gated on `backend.capabilities`.
+ * `Store` API in a namespace of its own, with a manual clock; optional behaviour is gated on
+ * `backend.capabilities`, never on the backend's name.
  * @example
+ * import { createSqliteBackend } from "agentstore"
  * import { runConformance } from "agentstore/testing"
  * runConformance({ name: "sqlite :memory:", create: () => createSqliteBackend({ path: ":memory:" }) })
  */
@@ -24,6 +33,11 @@ export function runConformance(target: ConformanceTarget): void {
     messagesTests(target)
     eventsTests(target)
     eventQueryTests(target)
-    void caps
+    toolsTests(target)
+    errorsTests(target)
+    jsonTests(target)
+    lifecycleTests(target)
+    migrationsTests(target)
+    concurrencyTests(target, caps)
   })
 }
