@@ -71,25 +71,34 @@ export function eventQueryTests(target: ConformanceTarget): void {
       ])
     })
 
-    it("pages with hasMore and nextCursor in both directions", async () => {
+    it("pages with hasMore and nextCursor in both directions, also over several kinds", async () => {
       const all = await seed(fx.get())
       const { store } = fx.get()
-      for (const order of ["asc", "desc"] as const) {
-        const seen: Event[] = []
-        let bound: string | undefined
-        for (;;) {
-          const key = order === "asc" ? "after" : "before"
-          const page = await store.events.query({
-            order,
-            limit: 5,
-            ...(bound ? { [key]: bound } : {}),
-          })
-          seen.push(...page.events)
-          expect(page.hasMore).toBe(page.nextCursor !== undefined)
-          if (!page.nextCursor) break
-          bound = page.nextCursor
+      const kinds = ["thinking", "root", "tool_use"]
+      for (const filter of [{}, { kinds }, { kinds, agent: "a" }]) {
+        const expected = all.filter(
+          (e) =>
+            (!("kinds" in filter) || kinds.includes(e.kind)) &&
+            (!("agent" in filter) || e.agent === "a"),
+        )
+        for (const order of ["asc", "desc"] as const) {
+          const seen: Event[] = []
+          let bound: string | undefined
+          for (;;) {
+            const key = order === "asc" ? "after" : "before"
+            const page = await store.events.query({
+              ...filter,
+              order,
+              limit: 2,
+              ...(bound ? { [key]: bound } : {}),
+            })
+            seen.push(...page.events)
+            expect(page.hasMore).toBe(page.nextCursor !== undefined)
+            if (!page.nextCursor) break
+            bound = page.nextCursor
+          }
+          expect(seen).toEqual(order === "asc" ? expected : [...expected].reverse())
         }
-        expect(seen).toEqual(order === "asc" ? all : [...all].reverse())
       }
       expect(increasing(all)).toBe(true)
     })

@@ -4,7 +4,14 @@ import type { EventFilterSpec, SessionListSpec, ToolListSpec } from "../../core/
 export interface SqlDialect {
   /** A condition: top-level metadata key `key` equals `value` (JSON scalar semantics). */
   metadataEquals(column: string, key: string, value: string | number | boolean | null): Where
+  /**
+   * Marks a range condition as selective, so the planner prefers its index to walking the
+   * whole namespace in page order (SQLite: `likelihood(…)`). Default: the condition unchanged.
+   */
+  selective?(condition: string): string
 }
+
+const plain = (condition: string) => condition
 
 /** A list of AND-ed conditions with their parameters, in placeholder order. */
 export interface Where {
@@ -30,7 +37,12 @@ export function render(where: Where): string {
 }
 
 /** Conditions for an event filter. Cursors are passed as decimal strings. */
-export function eventWhere(namespace: string, filter: EventFilterSpec): Where {
+export function eventWhere(
+  namespace: string,
+  filter: EventFilterSpec,
+  dialect?: Pick<SqlDialect, "selective">,
+): Where {
+  const range = dialect?.selective ?? plain
   const where = whereNamespace(namespace)
   if (filter.sessionId !== undefined) and(where, "session_id = ?", filter.sessionId)
   if (filter.agent !== undefined) and(where, "agent = ?", filter.agent)
@@ -38,8 +50,8 @@ export function eventWhere(namespace: string, filter: EventFilterSpec): Where {
   if (filter.kinds !== undefined) {
     and(where, `kind IN (${filter.kinds.map(() => "?").join(", ")})`, ...filter.kinds)
   }
-  if (filter.since !== undefined) and(where, "time >= ?", filter.since)
-  if (filter.until !== undefined) and(where, "time < ?", filter.until)
+  if (filter.since !== undefined) and(where, range("time >= ?"), filter.since)
+  if (filter.until !== undefined) and(where, range("time < ?"), filter.until)
   if (filter.after !== undefined) and(where, "cursor > ?", filter.after)
   if (filter.before !== undefined) and(where, "cursor < ?", filter.before)
   return where
@@ -47,12 +59,13 @@ export function eventWhere(namespace: string, filter: EventFilterSpec): Where {
 
 /** Conditions for a session listing, without the keyset position. */
 export function sessionWhere(dialect: SqlDialect, namespace: string, spec: SessionListSpec): Where {
+  const range = dialect.selective ?? plain
   const where = whereNamespace(namespace)
   if (spec.agent !== undefined) and(where, "agent = ?", spec.agent)
-  if (spec.createdSince !== undefined) and(where, "created_at >= ?", spec.createdSince)
-  if (spec.createdUntil !== undefined) and(where, "created_at < ?", spec.createdUntil)
-  if (spec.updatedSince !== undefined) and(where, "updated_at >= ?", spec.updatedSince)
-  if (spec.updatedUntil !== undefined) and(where, "updated_at < ?", spec.updatedUntil)
+  if (spec.createdSince !== undefined) and(where, range("created_at >= ?"), spec.createdSince)
+  if (spec.createdUntil !== undefined) and(where, range("created_at < ?"), spec.createdUntil)
+  if (spec.updatedSince !== undefined) and(where, range("updated_at >= ?"), spec.updatedSince)
+  if (spec.updatedUntil !== undefined) and(where, range("updated_at < ?"), spec.updatedUntil)
   for (const [key, value] of spec.metadata) {
     const condition = dialect.metadataEquals("metadata", key, value)
     and(where, condition.sql.join(" AND "), ...condition.params)

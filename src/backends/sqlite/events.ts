@@ -1,9 +1,10 @@
-import type { Backend, EventSummaryRow } from "../../core/backend.js"
+import type { Backend, EventQuerySpec, EventSummaryRow } from "../../core/backend.js"
 import { ConflictError, ValidationError } from "../../core/errors.js"
 import { EVENT_CONTENT_COLUMNS, type EventRow, sameColumns } from "../../core/rows.js"
-import { and, eventWhere, render, whereNamespace } from "../sql/where.js"
+import { and, eventWhere, render, type Where, whereNamespace } from "../sql/where.js"
 import type { Connection } from "./connection.js"
 import { sqliteCode } from "./errors.js"
+import { sqliteDialect } from "./sessions.js"
 
 type EventOps = Pick<
   Backend,
@@ -53,14 +54,12 @@ export function sqliteEvents(conn: Connection): EventOps {
     },
 
     async queryEvents(ns, spec) {
-      const where = eventWhere(ns, spec)
-      const dir = spec.order === "asc" ? "ASC" : "DESC"
-      const sql = `SELECT ${COLUMNS} FROM events${render(where)} ORDER BY cursor ${dir} LIMIT ?`
-      return (conn.prepare(sql).all(...where.params, spec.limit) as EventRow[]).map(withTextCursor)
+      const { sql, params } = pageQuery(ns, spec)
+      return (conn.prepare(sql).all(...params) as EventRow[]).map(withTextCursor)
     },
 
     async countEvents(ns, filter) {
-      const where = eventWhere(ns, filter)
+      const where = eventWhere(ns, filter, sqliteDialect)
       return (
         conn.prepare(`SELECT COUNT(*) AS n FROM events${render(where)}`).get(...where.params) as {
           n: number
@@ -69,7 +68,7 @@ export function sqliteEvents(conn: Connection): EventOps {
     },
 
     async summarizeEvents(ns, filter) {
-      const where = eventWhere(ns, filter)
+      const where = eventWhere(ns, filter, sqliteDialect)
       return conn.read((): EventSummaryRow => {
         const totals = conn
           .prepare(
@@ -110,6 +109,27 @@ export function sqliteEvents(conn: Connection): EventOps {
         () => conn.prepare(`DELETE FROM events${render(where)}`).run(...where.params).changes,
       )
     },
+  }
+}
+
+/**
+ * One page of events. Several kinds become one index range per kind, each read up to the page
+ * size and merged by cursor, so a page costs (kinds × limit) rows however the kinds are spread.
+ */
+function pageQuery(ns: string, spec: EventQuerySpec): { sql: string; params: unknown[] } {
+  const dir = spec.order === "asc" ? "ASC" : "DESC"
+  const page = (where: Where) =>
+    `SELECT ${COLUMNS} FROM events${render(where)} ORDER BY cursor ${dir} LIMIT ?`
+  const kinds = spec.kinds ?? []
+  if (kinds.length < 2) {
+    const where = eventWhere(ns, spec, sqliteDialect)
+    return { sql: page(where), params: [...where.params, spec.limit] }
+  }
+  const arms = kinds.map((kind) => eventWhere(ns, { ...spec, kinds: [kind] }, sqliteDialect))
+  return {
+    sql: `SELECT ${COLUMNS} FROM (${arms.map((arm) => `SELECT * FROM (${page(arm)})`).join(" UNION ALL ")})
+      ORDER BY cursor ${dir} LIMIT ?`,
+    params: [...arms.flatMap((arm) => [...arm.params, spec.limit]), spec.limit],
   }
 }
 

@@ -24,6 +24,7 @@ export const sqliteDialect: SqlDialect = {
       params: [path, path, value],
     }
   },
+  selective: (condition) => `likelihood(${condition}, 0.001)`,
 }
 
 const COLUMNS =

@@ -1,5 +1,42 @@
 import type { Migration } from "../../../core/migrations.js"
 
+/**
+ * Fixed planner statistics (rows per namespace, per agent, per kind, …) for a store holding
+ * millions of events, so that SQLite picks the index of the most selective filter from the
+ * first row on instead of walking a whole namespace in cursor order. A later `ANALYZE`
+ * replaces them with measured figures.
+ */
+const STATS: [table: string, index: string, stat: string][] = [
+  ["sessions", "sqlite_autoindex_sessions_1", "100000 100000 1"],
+  ["sessions", "sqlite_autoindex_sessions_2", "100000 100000 1000 1"],
+  ["sessions", "sessions_created", "100000 100000 2 1"],
+  ["sessions", "sessions_updated", "100000 100000 2 1"],
+  ["sessions", "sessions_agent", "100000 100000 1000 2 1"],
+  ["messages", "sqlite_autoindex_messages_1", "1000000 1000000 1"],
+  ["messages", "sqlite_autoindex_messages_2", "1000000 1000000 100 1"],
+  ["events", "sqlite_autoindex_events_1", "1000000 1000000 1"],
+  ["events", "events_namespace", "1000000 1000000 1"],
+  ["events", "events_session", "1000000 1000000 200 1"],
+  ["events", "events_agent", "1000000 1000000 10000 1"],
+  ["events", "events_kind", "1000000 1000000 50000 1"],
+  ["events", "events_parent", "1000000 1000000 5 1"],
+  ["events", "events_time", "1000000 1000000 2 1"],
+  ["tool_invocations", "sqlite_autoindex_tool_invocations_1", "100000 100000 1"],
+  ["tool_invocations", "tools_started", "100000 100000 2 1"],
+  ["tool_invocations", "tools_session", "100000 100000 50 2 1"],
+  ["tool_invocations", "tools_plan", "100000 100000 20 2 1"],
+  ["tool_invocations", "tools_tool", "100000 100000 5000 2 1"],
+  ["tool_invocations", "tools_status", "100000 100000 25000 2 1"],
+]
+
+const PLANNER_STATS = `
+ANALYZE;
+DELETE FROM sqlite_stat1 WHERE tbl IN ('sessions', 'messages', 'events', 'tool_invocations');
+INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
+${STATS.map(([table, index, stat]) => `  ('${table}', '${index}', '${stat}')`).join(",\n")};
+ANALYZE sqlite_schema;
+`
+
 /** Sessions, messages, events and tool invocations. */
 export const core: Migration = {
   version: 1,
@@ -25,6 +62,7 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_created ON sessions (namespace, created_at, id);
 CREATE INDEX sessions_updated ON sessions (namespace, updated_at, id);
+CREATE INDEX sessions_agent ON sessions (namespace, agent, created_at, id);
 
 CREATE TABLE messages (
   namespace TEXT NOT NULL,
@@ -90,8 +128,10 @@ CREATE INDEX tools_session ON tool_invocations (namespace, session_id, started_a
 CREATE INDEX tools_plan ON tool_invocations (namespace, plan_id, started_at, id);
 CREATE INDEX tools_tool ON tool_invocations (namespace, tool, started_at, id);
 CREATE INDEX tools_status ON tool_invocations (namespace, status, started_at, id);
-`,
+${PLANNER_STATS}`,
   down: `
+DELETE FROM sqlite_stat1 WHERE tbl IN ('sessions', 'messages', 'events', 'tool_invocations');
+ANALYZE sqlite_schema;
 DROP TABLE tool_invocations;
 DROP TABLE events;
 DROP TABLE messages;
