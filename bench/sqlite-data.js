@@ -1,7 +1,6 @@
 // Inputs and prepared databases shared by the SQLite workloads.
-import { randomUUID } from "node:crypto"
 import { join } from "node:path"
-import { NS, openRaw } from "./sqlite-raw.js"
+import { NS, openRaw, rawId } from "./sqlite-raw.js"
 
 const TEXT =
   "Summarise the build log, list the failing tests with their first error line, and propose the smallest change that makes them pass without touching the public API."
@@ -66,7 +65,7 @@ export async function populateMessages(lib, dir, n) {
     const t = Date.now()
     for (let i = from; i <= to; i++) {
       const m = messageInput(i)
-      insert.run(NS, randomUUID(), sessionId, i, m.role, JSON.stringify(m.content), t)
+      insert.run(NS, rawId(), sessionId, i, m.role, JSON.stringify(m.content), t)
     }
   })
   for (let from = 1; from <= n; from += 20_000) chunk(from, Math.min(n, from + 19_999))
@@ -90,7 +89,7 @@ export async function populateEvents(lib, dir, n) {
     const t = Date.now()
     for (let i = from; i < to; i++) {
       const e = eventInput(i, sessionId)
-      insert.run(NS, randomUUID(), e.kind, JSON.stringify(e.data), sessionId, e.agent, t)
+      insert.run(NS, rawId(), e.kind, JSON.stringify(e.data), sessionId, e.agent, t)
     }
   })
   for (let from = 0; from < n; from += 20_000) chunk(from, Math.min(n, from + 20_000))

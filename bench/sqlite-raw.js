@@ -1,5 +1,4 @@
 // Hand-written better-sqlite3 code doing the same SQL work as agentstore: the baseline.
-import { randomUUID } from "node:crypto"
 import Database from "better-sqlite3"
 
 export const NS = "default"
@@ -10,6 +9,22 @@ const EVENT_COLUMNS =
   "cursor, namespace, id, kind, data, text, session_id, agent, parent_id, artifact_ref, time"
 const SESSION_COLUMNS =
   "namespace, id, agent, number, title, metadata, input_tokens, output_tokens, total_tokens, usage_extra, message_count, last_sequence, created_at, updated_at"
+
+let lastTime = 0
+let counter = 0
+
+/**
+ * A 26-character id that increases within the process, like agentstore's ULIDs, so both sides
+ * insert keys in the same order (random UUIDs would scatter writes over the primary-key index).
+ */
+export function rawId() {
+  const t = Date.now()
+  if (t !== lastTime) {
+    lastTime = t
+    counter = Math.floor(Math.random() * 2 ** 40)
+  } else counter++
+  return t.toString(32).padStart(10, "0") + counter.toString(32).padStart(16, "0")
+}
 
 /** Opens a file with the same settings agentstore uses (WAL, synchronous NORMAL, foreign keys). */
 export function openRaw(path) {
@@ -35,7 +50,7 @@ export function rawOps(db) {
     let sequence = last_sequence - messages.length + 1
     const out = []
     for (const m of messages) {
-      const id = randomUUID()
+      const id = rawId()
       const content = JSON.stringify(m.content)
       insertMessage.run(NS, id, sessionId, sequence, m.role, content, null, null, null, "{}", t)
       out.push({ id, sequence: sequence++ })
@@ -48,7 +63,7 @@ export function rawOps(db) {
   )
   const eventValues = (e, t) => [
     NS,
-    randomUUID(),
+    rawId(),
     e.kind,
     JSON.stringify(e.data),
     null,
@@ -108,7 +123,7 @@ export function rawOps(db) {
     },
     createSession(agent, title) {
       const t = Date.now()
-      const id = randomUUID()
+      const id = rawId()
       return { id, ...createSession.get(NS, id, agent, NS, agent, title, t, t) }
     },
     listSessions(n, position) {

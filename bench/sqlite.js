@@ -1,6 +1,6 @@
 // The SQLite workloads: agentstore and hand-written better-sqlite3 side by side in one process.
 import { join } from "node:path"
-import { latencies, latencyRow, log, median, now, percentile, round, throughputRow } from "./lib.js"
+import { latencyRow, log, median, now, percentile, round, throughputRow } from "./lib.js"
 import {
   createFile,
   eventInput,
@@ -54,18 +54,33 @@ async function withFreshPair(lib, dir, tag, fn) {
   }
 }
 
-/** Runs a write workload `reps` times per side, alternating which side goes first. */
-async function compareWrites(lib, dir, name, reps, agentRun, rawRun) {
+/**
+ * Runs a write workload `reps` times per side. Within a repetition the two sides take turns
+ * in slices of `slice` operations, so noise from other work on the machine hits both alike.
+ * `agentRun(side, from, to)` and `rawRun(side, from, to)` do operations [from, to).
+ */
+async function compareWrites(lib, dir, name, cfg, total, slice, agentRun, rawRun) {
   const agentMs = []
   const rawMs = []
-  for (let rep = 0; rep < reps; rep++) {
+  for (let rep = 0; rep < cfg.reps; rep++) {
     await withFreshPair(lib, dir, `${name}-${rep}`, async (a, r) => {
-      const sides = [
-        async () => agentMs.push(await measure(() => agentRun(a))),
-        async () => rawMs.push(await measure(() => rawRun(r))),
-      ]
-      if (rep % 2) sides.reverse()
-      for (const side of sides) await side()
+      let aMs = 0
+      let rMs = 0
+      for (let from = 0, turn = rep; from < total; from += slice, turn++) {
+        const to = Math.min(total, from + slice)
+        const sides = [
+          async () => {
+            aMs += await measure(() => agentRun(a, from, to))
+          },
+          async () => {
+            rMs += await measure(() => rawRun(r, from, to))
+          },
+        ]
+        if (turn % 2) sides.reverse()
+        for (const side of sides) await side()
+      }
+      agentMs.push(aMs)
+      rawMs.push(rMs)
     })
   }
   return { agentMs, rawMs }
@@ -77,11 +92,8 @@ async function measure(fn) {
   return now() - start
 }
 
-function batches(total, size, make) {
-  const out = []
-  for (let i = 0; i < total; i += size)
-    out.push(Array.from({ length: size }, (_, j) => make(i + j)))
-  return out
+function batch(from, to, make) {
+  return Array.from({ length: to - from }, (_, j) => make(from + j))
 }
 
 async function w1(lib, dir, cfg) {
@@ -90,12 +102,14 @@ async function w1(lib, dir, cfg) {
     lib,
     dir,
     "w1",
-    cfg.reps,
-    async ({ store, sessionId }) => {
-      for (let i = 0; i < n; i++) await store.messages.append(sessionId, messageInput(i))
+    cfg,
+    n,
+    500,
+    async ({ store, sessionId }, from, to) => {
+      for (let i = from; i < to; i++) await store.messages.append(sessionId, messageInput(i))
     },
-    ({ ops, sessionId }) => {
-      for (let i = 0; i < n; i++) ops.append(sessionId, [messageInput(i)])
+    ({ ops, sessionId }, from, to) => {
+      for (let i = from; i < to; i++) ops.append(sessionId, [messageInput(i)])
     },
   )
   return [throughputRow(`W1 single message appends (${n})`, BACKEND, n, agentMs, rawMs)]
@@ -107,14 +121,17 @@ async function w2(lib, dir, cfg) {
     lib,
     dir,
     "w2",
-    cfg.reps,
-    async ({ store, sessionId }) => {
-      for (const batch of batches(n, 100, messageInput)) {
-        await store.messages.appendMany(sessionId, batch)
+    cfg,
+    n / 100,
+    5,
+    async ({ store, sessionId }, from, to) => {
+      for (let b = from; b < to; b++) {
+        await store.messages.appendMany(sessionId, batch(b * 100, b * 100 + 100, messageInput))
       }
     },
-    ({ ops, sessionId }) => {
-      for (const batch of batches(n, 100, messageInput)) ops.append(sessionId, batch)
+    ({ ops, sessionId }, from, to) => {
+      for (let b = from; b < to; b++)
+        ops.append(sessionId, batch(b * 100, b * 100 + 100, messageInput))
     },
   )
   return [throughputRow(`W2 message appends in batches of 100 (${n})`, BACKEND, n, agentMs, rawMs)]
@@ -126,12 +143,14 @@ async function e1(lib, dir, cfg) {
     lib,
     dir,
     "e1",
-    cfg.reps,
-    async ({ store, sessionId }) => {
-      for (let i = 0; i < n; i++) await store.events.append(eventInput(i, sessionId))
+    cfg,
+    n,
+    500,
+    async ({ store, sessionId }, from, to) => {
+      for (let i = from; i < to; i++) await store.events.append(eventInput(i, sessionId))
     },
-    ({ ops, sessionId }) => {
-      for (let i = 0; i < n; i++) ops.appendEvent(eventInput(i, sessionId))
+    ({ ops, sessionId }, from, to) => {
+      for (let i = from; i < to; i++) ops.appendEvent(eventInput(i, sessionId))
     },
   )
   return [throughputRow(`E1 single event appends (${n})`, BACKEND, n, agentMs, rawMs)]
@@ -143,14 +162,20 @@ async function e2(lib, dir, cfg) {
     lib,
     dir,
     "e2",
-    cfg.reps,
-    async ({ store, sessionId }) => {
-      for (const batch of batches(n, 100, (i) => eventInput(i, sessionId))) {
-        await store.events.appendMany(batch)
+    cfg,
+    n / 100,
+    5,
+    async ({ store, sessionId }, from, to) => {
+      for (let b = from; b < to; b++) {
+        await store.events.appendMany(
+          batch(b * 100, b * 100 + 100, (i) => eventInput(i, sessionId)),
+        )
       }
     },
-    ({ ops, sessionId }) => {
-      for (const batch of batches(n, 100, (i) => eventInput(i, sessionId))) ops.appendEvents(batch)
+    ({ ops, sessionId }, from, to) => {
+      for (let b = from; b < to; b++) {
+        ops.appendEvents(batch(b * 100, b * 100 + 100, (i) => eventInput(i, sessionId)))
+      }
     },
   )
   return [throughputRow(`E2 event appends in batches of 100 (${n})`, BACKEND, n, agentMs, rawMs)]
@@ -168,8 +193,16 @@ async function compareReads(lib, path, reps, samples, agentQuery, rawQuery) {
       rawQuery(ops, samples[i % samples.length])
     }
     for (let rep = 0; rep < reps; rep++) {
-      const a = await latencies(samples, (s) => agentQuery(store, s))
-      const r = await latencies(samples, (s) => rawQuery(ops, s))
+      const a = []
+      const r = []
+      for (let i = 0; i < samples.length; i++) {
+        const sides = [
+          async () => a.push(await measure(() => agentQuery(store, samples[i]))),
+          async () => r.push(await measure(() => rawQuery(ops, samples[i]))),
+        ]
+        if (i % 2) sides.reverse()
+        for (const side of sides) await side()
+      }
       stats.a50.push(percentile(a, 50))
       stats.a99.push(percentile(a, 99))
       stats.r50.push(percentile(r, 50))
