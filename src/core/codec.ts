@@ -88,6 +88,7 @@ export function decodeJson(text: unknown, at: StoredAt): Json {
 
 /** Decodes stored JSON text that must be an object. */
 export function decodeObject(text: unknown, at: StoredAt): JsonObject {
+  if (text === "{}") return {}
   const value = decodeJson(text, at)
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new IntegrityError(`corrupt ${at.table}.${at.column} for ${at.id}: not an object`, {

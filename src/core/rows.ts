@@ -108,9 +108,17 @@ export function sameColumns<T>(a: T, b: T, columns: readonly (keyof T)[]): boole
   return columns.every((column) => a[column] === b[column])
 }
 
-/** ISO-8601 text for stored epoch milliseconds. */
+let lastMs = Number.NaN
+let lastIso = ""
+
+/** ISO-8601 text for stored epoch milliseconds (rows written together share one time: memoised). */
 export function iso(ms: number | string | bigint): string {
-  return new Date(Number(ms)).toISOString()
+  const n = Number(ms)
+  if (n !== lastMs) {
+    lastIso = new Date(n).toISOString()
+    lastMs = n
+  }
+  return lastIso
 }
 
 function int(value: unknown, at: string): number {

@@ -14,7 +14,7 @@ type EventOps = Pick<
 const COLUMNS =
   "cursor, namespace, id, kind, data, text, session_id, agent, parent_id, artifact_ref, time"
 const INSERT = `INSERT INTO events (namespace, id, kind, data, text, session_id, agent, parent_id, artifact_ref, time)
-  VALUES (@namespace, @id, @kind, @data, @text, @session_id, @agent, @parent_id, @artifact_ref, @time)`
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 /** Event storage on SQLite. The cursor is an AUTOINCREMENT rowid: writes are serial, so it is commit order. */
 export function sqliteEvents(conn: Connection): EventOps {
@@ -31,8 +31,19 @@ export function sqliteEvents(conn: Connection): EventOps {
             checkExisting ? `${INSERT} ON CONFLICT (namespace, id) DO NOTHING` : INSERT,
           )
           return rows.map((row) => {
-            const result = insert.run(row)
-            if (result.changes > 0) return { ...row, cursor: String(result.lastInsertRowid) }
+            const result = insert.run(
+              row.namespace,
+              row.id,
+              row.kind,
+              row.data,
+              row.text,
+              row.session_id,
+              row.agent,
+              row.parent_id,
+              row.artifact_ref,
+              row.time,
+            )
+            if (result.changes > 0) return withCursor(row, String(result.lastInsertRowid))
             const existing = byId(row.namespace, row.id) as EventRow
             if (
               !sameColumns(existing, { ...row, cursor: existing.cursor }, EVENT_CONTENT_COLUMNS)
@@ -130,6 +141,22 @@ function pageQuery(ns: string, spec: EventQuerySpec): { sql: string; params: unk
     sql: `SELECT ${COLUMNS} FROM (${arms.map((arm) => `SELECT * FROM (${page(arm)})`).join(" UNION ALL ")})
       ORDER BY cursor ${dir} LIMIT ?`,
     params: [...arms.flatMap((arm) => [...arm.params, spec.limit]), spec.limit],
+  }
+}
+
+function withCursor(row: Omit<EventRow, "cursor">, cursor: string): EventRow {
+  return {
+    namespace: row.namespace,
+    id: row.id,
+    cursor,
+    kind: row.kind,
+    data: row.data,
+    text: row.text,
+    session_id: row.session_id,
+    agent: row.agent,
+    parent_id: row.parent_id,
+    artifact_ref: row.artifact_ref,
+    time: row.time,
   }
 }
 

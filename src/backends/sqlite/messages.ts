@@ -11,6 +11,11 @@ type MessageOps = Pick<
 const COLUMNS =
   "namespace, id, session_id, sequence, role, content, name, tool_call_id, usage, metadata, created_at"
 
+const INSERT = `INSERT INTO messages (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+const BUMP = `UPDATE sessions SET last_sequence = last_sequence + ?, message_count = message_count + ?,
+  updated_at = max(updated_at, ?) WHERE namespace = ? AND id = ? RETURNING last_sequence`
+
 /** Message storage on SQLite. */
 export function sqliteMessages(conn: Connection): MessageOps {
   const byId = (ns: string, id: string) =>
@@ -42,31 +47,11 @@ export function sqliteMessages(conn: Connection): MessageOps {
             stored.set(row.id, existing)
           }
         }
-        const fresh = rows.filter((row) => !stored.has(row.id))
+        const fresh = stored.size === 0 ? rows : rows.filter((row) => !stored.has(row.id))
         if (fresh.length > 0) {
-          const bumped = conn
-            .prepare(
-              `UPDATE sessions SET last_sequence = last_sequence + @n, message_count = message_count + @n,
-                 updated_at = max(updated_at, @now) WHERE namespace = @ns AND id = @sessionId RETURNING last_sequence`,
-            )
-            .get({ n: fresh.length, now, ns, sessionId }) as { last_sequence: number } | undefined
-          if (!bumped) return undefined
-          const first = bumped.last_sequence - fresh.length + 1
-          if (expectedSequence !== undefined && first - 1 !== expectedSequence) {
-            throw new ConflictError(
-              `session ${sessionId} is at sequence ${first - 1}, not the expected ${expectedSequence}`,
-              { sessionId, expectedSequence, actualSequence: first - 1 },
-            )
-          }
-          const insert = conn.prepare(
-            `INSERT INTO messages (${COLUMNS}) VALUES (@namespace, @id, @session_id, @sequence, @role,
-               @content, @name, @tool_call_id, @usage, @metadata, @created_at)`,
-          )
-          fresh.forEach((row, i) => {
-            const full = { ...row, sequence: first + i }
-            insert.run(full)
-            stored.set(row.id, full)
-          })
+          const inserted = insertFresh(conn, ns, sessionId, fresh, now, expectedSequence)
+          if (!inserted || fresh === rows) return inserted
+          for (const row of inserted) stored.set(row.id, row)
         } else if (!sessionExists(ns, sessionId)) {
           return undefined
         }
@@ -119,6 +104,65 @@ export function sqliteMessages(conn: Connection): MessageOps {
         return removed.sort((a, b) => a.sequence - b.sequence)
       })
     },
+  }
+}
+
+/** Bumps the session by `fresh.length` and inserts the rows with their sequences. */
+function insertFresh(
+  conn: Connection,
+  ns: string,
+  sessionId: string,
+  fresh: Omit<MessageRow, "sequence">[],
+  now: number,
+  expectedSequence: number | undefined,
+): MessageRow[] | undefined {
+  const n = fresh.length
+  const bumped = conn.prepare(BUMP).get(n, n, now, ns, sessionId) as
+    | { last_sequence: number }
+    | undefined
+  if (!bumped) return undefined
+  const first = bumped.last_sequence - n + 1
+  if (expectedSequence !== undefined && first - 1 !== expectedSequence) {
+    throw new ConflictError(
+      `session ${sessionId} is at sequence ${first - 1}, not the expected ${expectedSequence}`,
+      { sessionId, expectedSequence, actualSequence: first - 1 },
+    )
+  }
+  const insert = conn.prepare(INSERT)
+  const inserted = new Array<MessageRow>(n)
+  for (let i = 0; i < n; i++) {
+    const r = withSequence(fresh[i] as Omit<MessageRow, "sequence">, first + i)
+    insert.run(
+      r.namespace,
+      r.id,
+      r.session_id,
+      r.sequence,
+      r.role,
+      r.content,
+      r.name,
+      r.tool_call_id,
+      r.usage,
+      r.metadata,
+      r.created_at,
+    )
+    inserted[i] = r
+  }
+  return inserted
+}
+
+function withSequence(row: Omit<MessageRow, "sequence">, sequence: number): MessageRow {
+  return {
+    namespace: row.namespace,
+    id: row.id,
+    session_id: row.session_id,
+    sequence,
+    role: row.role,
+    content: row.content,
+    name: row.name,
+    tool_call_id: row.tool_call_id,
+    usage: row.usage,
+    metadata: row.metadata,
+    created_at: row.created_at,
   }
 }
 
