@@ -1,0 +1,178 @@
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { setTimeout as sleep } from "node:timers/promises"
+import Database from "better-sqlite3"
+import { afterAll, describe, expect, it } from "vitest"
+import { openStore } from "../src/index.js"
+import { type Child, runSeed, seededRandom, sizeFromEnv, startChild } from "./support/children.js"
+
+// R1 (RELIABILITY.md): writers appending keyed events are SIGKILLed at random moments and
+// restarted from their last acknowledged key. CI: 50 kills; `npm run soak`: 1,000.
+const WRITERS = 4
+const KILLS = sizeFromEnv("AGENTSTORE_R1_KILLS", 50, 1000)
+const seed = runSeed()
+const dir = mkdtempSync(join(tmpdir(), "agentstore-r1-"))
+const path = join(dir, "store.db")
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+interface Writer {
+  id: number
+  child?: Child
+  /** Highest index whose append was acknowledged, -1 before the first. */
+  acked: number
+  ackedSinceStart: number
+  cursors: Map<number, string>
+}
+
+const stats = {
+  kills: 0,
+  killsWhileWriting: 0,
+  restarts: 0,
+  foundStored: 0,
+  unexpected: [] as string[],
+}
+
+function start(writer: Writer, random: () => number): void {
+  writer.ackedSinceStart = 0
+  const args = [
+    path,
+    String(writer.id),
+    String(writer.acked + 1),
+    String(Math.floor(random() * 2 ** 31)),
+  ]
+  const child = startChild("r1-writer.mjs", args, (line) => {
+    const [tag, last, cursors, found] = line.split(" ")
+    if (tag !== "ack") return
+    const list = (cursors ?? "").split(",")
+    const first = Number(last) - list.length + 1
+    if (first !== writer.acked + 1)
+      stats.unexpected.push(`w${writer.id}: ack of ${first} after ${writer.acked}`)
+    for (const [k, cursor] of list.entries()) writer.cursors.set(first + k, cursor)
+    writer.acked = Number(last)
+    writer.ackedSinceStart++
+    stats.foundStored += Number(found)
+  })
+  writer.child = child
+  void child.closed.then(({ signal }) => {
+    if (writer.child === child && signal !== "SIGKILL") {
+      stats.unexpected.push(`w${writer.id} exited by itself: ${child.stderr()}`)
+    }
+  })
+}
+
+/** A random writer among those busy appending (all of them when none is yet). */
+function pick(writers: Writer[], random: () => number): Writer {
+  const busy = writers.filter((w) => w.ackedSinceStart > 0)
+  const from = busy.length > 0 ? busy : writers
+  return from[Math.floor(random() * from.length)] as Writer
+}
+
+async function kill(writer: Writer): Promise<void> {
+  const child = writer.child as Child
+  child.process.kill("SIGKILL")
+  await child.closed
+}
+
+describe(`R1: ${WRITERS} writers, ${KILLS} SIGKILLs (seed ${seed})`, () => {
+  it(
+    "loses no acknowledged event, stores no duplicate, keeps per-writer order",
+    { timeout: 60_000 + KILLS * 400 },
+    async () => {
+      const random = seededRandom(seed)
+      const setup = await openStore(`sqlite:${path}`)
+      await setup.close()
+      const writers: Writer[] = Array.from({ length: WRITERS }, (_, id) => ({
+        id,
+        acked: -1,
+        ackedSinceStart: 0,
+        cursors: new Map(),
+      }))
+      const began = Date.now()
+      for (const writer of writers) start(writer, random)
+      for (let k = 0; k < KILLS; k++) {
+        await sleep(20 + random() * 200)
+        const writer = pick(writers, random)
+        if (writer.ackedSinceStart > 0) stats.killsWhileWriting++
+        await kill(writer)
+        stats.kills++
+        start(writer, random)
+        stats.restarts++
+      }
+      await sleep(100)
+      for (const writer of writers) {
+        const child = writer.child as Child
+        writer.child = undefined
+        child.process.kill("SIGKILL")
+        await child.closed
+      }
+      const seconds = (Date.now() - began) / 1000
+      expect(stats.unexpected).toEqual([])
+      const stored = await verify(writers)
+      console.log(
+        `R1 seed ${seed}: ${stats.kills} kills (${stats.killsWhileWriting} while writing), ` +
+          `${stored} events stored, ${stats.foundStored} re-sends found already committed, ${seconds.toFixed(1)} s`,
+      )
+      expect(stats.kills).toBe(KILLS)
+      expect(stats.killsWhileWriting).toBeGreaterThan(KILLS / 2)
+      expect(
+        stats.foundStored,
+        "some kills landed between commit and acknowledgement",
+      ).toBeGreaterThan(0)
+    },
+  )
+})
+
+/** Checks the file against the acknowledgements; returns how many events it holds. */
+async function verify(writers: Writer[]): Promise<number> {
+  const db = new Database(path, { readonly: true })
+  try {
+    expect(db.pragma("integrity_check", { simple: true })).toBe("ok")
+    const rows = db.prepare("SELECT cursor, id, agent FROM events ORDER BY cursor").all() as {
+      cursor: number
+      id: string
+      agent: string
+    }[]
+    const seen = new Map<number, number[]>(writers.map((w) => [w.id, []]))
+    let previous = 0
+    for (const row of rows) {
+      expect(row.cursor).toBeGreaterThan(previous)
+      previous = row.cursor
+      const match = /^w(\d+)-(\d{6})$/.exec(row.id)
+      expect(match?.[0]).toBe(row.id)
+      expect(row.agent).toBe(`w${match?.[1]}`)
+      seen.get(Number(match?.[1]))?.push(Number(match?.[2]))
+    }
+    for (const writer of writers) {
+      const indexes = seen.get(writer.id) as number[]
+      expect(indexes, `w${writer.id} keys contiguous, in cursor order, once each`).toEqual(
+        indexes.map((_, i) => i),
+      )
+      expect(indexes.length, `w${writer.id} acknowledged events present`).toBeGreaterThan(
+        writer.acked,
+      )
+      const cursors = new Map(rows.map((row) => [row.id, String(row.cursor)]))
+      for (const [index, cursor] of writer.cursors) {
+        expect(cursors.get(`w${writer.id}-${String(index).padStart(6, "0")}`)).toBe(cursor)
+      }
+    }
+    await expectPagedReadMatches(rows.map((row) => String(row.cursor)))
+    return rows.length
+  } finally {
+    db.close()
+  }
+}
+
+/** Reading the log through the store, page by page, gives every cursor once, ascending. */
+async function expectPagedReadMatches(cursors: string[]): Promise<void> {
+  await using store = await openStore(`sqlite:${path}`)
+  const read: string[] = []
+  let after: string | undefined
+  for (;;) {
+    const page = await store.events.query({ limit: 1000, ...(after ? { after } : {}) })
+    read.push(...page.events.map((e) => e.cursor))
+    if (!page.nextCursor) break
+    after = page.nextCursor
+  }
+  expect(read).toEqual(cursors)
+}
