@@ -22,13 +22,20 @@ function counter() {
     },
     signal: () => {
       count++
-      waiters = waiters.filter((w) => (w.n <= count ? (w.resolve(), false) : true))
+      for (const w of waiters.filter((w) => w.n <= count)) w.resolve()
+      waiters = waiters.filter((w) => w.n > count)
     },
     reach(n: number, timeoutMs = 30_000): Promise<void> {
       if (count >= n) return Promise.resolve()
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`${count} of ${n} signals`)), timeoutMs)
-        waiters.push({ n, resolve: () => (clearTimeout(timer), resolve()) })
+        waiters.push({
+          n,
+          resolve: () => {
+            clearTimeout(timer)
+            resolve()
+          },
+        })
       })
     },
   }
