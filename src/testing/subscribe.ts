@@ -155,6 +155,9 @@ export function subscribeTests(target: ConformanceTarget): void {
       await store.close()
       expect(await pending).toEqual({ done: true, value: undefined })
       expect(await sub.next()).toEqual({ done: true, value: undefined })
+      expect(() => store.events.subscribe()).toThrow(
+        expect.objectContaining({ code: "STORE_CLOSED" }),
+      )
     })
 
     it("rejects a bad filter or options at once", async () => {
