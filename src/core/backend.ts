@@ -119,6 +119,12 @@ export interface Backend {
   migrationStatus(): Promise<MigrationStatus>
   /** Closes what the backend opened; idempotent. */
   close(): Promise<void>
+  /**
+   * Present when `capabilities.notify`: calls `onSignal` whenever events may have been
+   * appended to namespace `ns` by any process, and once the watch is in place. A signal
+   * carries no data (re-read from a cursor). Returns a function that stops watching.
+   */
+  watch?(ns: string, onSignal: () => void): () => void
 
   /** Inserts a session, assigning `number` = the agent's max + 1. Returns the stored row. */
   insertSession(row: Omit<SessionRow, "number">): Promise<SessionRow>
@@ -174,15 +180,6 @@ export interface Backend {
   getEvent(ns: string, id: string): Promise<EventRow | undefined>
   /** Deletes the events of one session or one agent; returns how many. */
   deleteEvents(ns: string, scope: { sessionId?: string; agent?: string }): Promise<number>
-  /**
-   * Optional wake-ups for live tail: calls `onSignal` soon after events may have been committed
-   * in namespace `ns` — by this process, and by other processes when the backend can see them
-   * (`capabilities.notify` says whether without polling). A signal carries no data and may be
-   * spurious or coalesced: readers re-read by cursor. It must never be lost after a commit.
-   * Returns a function that stops watching; closing the backend stops every watch.
-   * Backends without it are polled by the store.
-   */
-  watchEvents?(ns: string, onSignal: () => void): () => void
 
   /** Inserts a tool invocation; an existing id with the same content is returned as stored. */
   insertTool(row: ToolRow, options: { checkExisting: boolean }): Promise<ToolRow>

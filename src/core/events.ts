@@ -161,7 +161,7 @@ export function createEventsApi(ctx: StoreContext): EventsApi {
 
     subscribe(filter = {}, options = {}) {
       checkKeys("filter", checkObject("filter", filter), SUBSCRIBE_KEYS)
-      const watches = ctx.open().watchEvents !== undefined
+      const watches = ctx.open().watch !== undefined
       return subscribeEvents(ctx, subscribePlan(filterSpec(filter), options, watches))
     },
 

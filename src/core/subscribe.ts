@@ -24,7 +24,7 @@ export interface SubscribeOptions {
   pageSize?: number
   /**
    * Re-reads at least this often while idle, even without a wake-up: a safety net under the
-   * backend's signals, and the only source for backends without `watchEvents`.
+   * backend's signals, and the only source for backends without `watch`.
    * Default 5,000 ms on backends that watch, 250 ms on others.
    */
   pollIntervalMs?: number
@@ -115,7 +115,7 @@ export function subscribeEvents(ctx: StoreContext, plan: SubscribePlan): EventSu
     signal?.removeEventListener("abort", finish)
     wake?.()
   }
-  const stopWatch = backend.watchEvents?.(ctx.namespace, onSignal) ?? (() => {})
+  const stopWatch = backend.watch?.(ctx.namespace, onSignal) ?? (() => {})
   const stopClose = ctx.onClose(finish)
   signal?.addEventListener("abort", finish, { once: true })
   if (signal?.aborted) finish()

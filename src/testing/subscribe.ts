@@ -187,7 +187,7 @@ export function subscribeTests(target: ConformanceTarget): void {
       const other = await fx.connect(backend)
       const remote = createStore(other, { namespace: store.namespace })
       // Without idle re-reads, only the backend's wake-ups can deliver these before the timeout.
-      const quiet = backend.watchEvents ? { pollIntervalMs: 3_600_000 } : {}
+      const quiet = backend.watch ? { pollIntervalMs: 3_600_000 } : {}
       await using sub = store.events.subscribe({}, quiet)
       const written = await remote.events.appendMany(batch(3))
       expect(ids(await take(sub, 3))).toEqual(ids(written))

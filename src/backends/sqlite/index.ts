@@ -66,7 +66,7 @@ export async function createSqliteBackend(config: SqliteConfig): Promise<Backend
       watch.committed(stored.map((row) => row.namespace))
       return stored
     },
-    watchEvents: watch.watchEvents,
+    watch: watch.watch,
     ...sqliteTools(conn),
   }
   try {

@@ -2,8 +2,8 @@ import type { Connection } from "./connection.js"
 
 /** Wake-ups for live tail on SQLite. */
 export interface SqliteWatch {
-  /** The backend's `watchEvents`. */
-  watchEvents(ns: string, onSignal: () => void): () => void
+  /** The backend's `watch`. */
+  watch(ns: string, onSignal: () => void): () => void
   /** Wakes the watchers of these namespaces; called after this connection commits events. */
   committed(namespaces: Iterable<string>): void
   /** Stops polling and drops every watcher. */
@@ -16,8 +16,8 @@ interface Watcher {
 }
 
 /**
- * Wakes live tails on SQLite. Commits made through this connection wake the watchers of their
- * namespace at once. Commits by any other connection (another process, or another store on
+ * Wakes live tails on SQLite. A new watcher is signalled once, as the contract asks. Commits
+ * made through this connection wake the watchers of their namespace at once. Commits by any other connection (another process, or another store on
  * the same file) change `PRAGMA data_version`, which is polled every `intervalMs` while
  * someone watches (never when `intervalMs` is undefined, as for `:memory:`); a change wakes every watcher, since the pragma does not say what changed.
  * Each poll is one statement in its own implicit transaction: nothing stays open between
@@ -55,13 +55,16 @@ export function sqliteWatch(conn: Connection, intervalMs: number | undefined): S
   }
 
   return {
-    watchEvents(ns, onSignal) {
+    watch(ns, onSignal) {
       const watcher = { ns, onSignal }
       if (watchers.size === 0 && intervalMs !== undefined && conn.db.open) {
         version = readVersion()
         timer = setInterval(poll, intervalMs)
       }
       watchers.add(watcher)
+      queueMicrotask(() => {
+        if (watchers.has(watcher)) fire([watcher])
+      })
       return () => {
         watchers.delete(watcher)
         if (watchers.size === 0) stop()
