@@ -33,6 +33,11 @@ export type { Migration } from "./core/migrations.js"
 export type { EventRow, MessageRow, SessionRow, ToolRow } from "./core/rows.js"
 export type { SessionsApi } from "./core/sessions.js"
 export { createStore, type Store, type StoreOptions } from "./core/store.js"
+export type {
+  EventSubscribeFilter,
+  EventSubscription,
+  SubscribeOptions,
+} from "./core/subscribe.js"
 export type { ToolsApi } from "./core/tools.js"
 export type {
   AppendMessagesOptions,

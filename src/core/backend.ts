@@ -119,6 +119,12 @@ export interface Backend {
   migrationStatus(): Promise<MigrationStatus>
   /** Closes what the backend opened; idempotent. */
   close(): Promise<void>
+  /**
+   * Present when `capabilities.notify`: calls `onSignal` whenever events may have been
+   * appended to namespace `ns` by any process, and once the watch is in place. A signal
+   * carries no data (re-read from a cursor). Returns a function that stops watching.
+   */
+  watch?(ns: string, onSignal: () => void): () => void
 
   /** Inserts a session, assigning `number` = the agent's max + 1. Returns the stored row. */
   insertSession(row: Omit<SessionRow, "number">): Promise<SessionRow>

@@ -10,12 +10,15 @@ export interface StoreContext {
   readonly newId: () => string
   /** Throws `StoreClosedError` once the store is closed. */
   readonly open: () => Backend
+  /** Runs `fn` when the store closes (before the backend does); returns an unregister function. */
+  readonly onClose: (fn: () => void) => () => void
 }
 
 /** Shared open/closed state of a store and all its namespace views. */
 export class Lifecycle {
   #closed = false
   #backend: Backend
+  readonly #closers = new Set<() => void>()
 
   constructor(backend: Backend) {
     this.#backend = backend
@@ -30,9 +33,16 @@ export class Lifecycle {
     return this.#backend
   }
 
+  onClose = (fn: () => void): (() => void) => {
+    this.#closers.add(fn)
+    return () => this.#closers.delete(fn)
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    for (const fn of [...this.#closers]) fn()
+    this.#closers.clear()
     await this.#backend.close()
   }
 }

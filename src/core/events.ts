@@ -3,6 +3,13 @@ import { encodeJson } from "./codec.js"
 import type { StoreContext } from "./context.js"
 import { NotFoundError, ValidationError } from "./errors.js"
 import { type EventRow, iso, toEvent } from "./rows.js"
+import {
+  type EventSubscribeFilter,
+  type EventSubscription,
+  type SubscribeOptions,
+  subscribeEvents,
+  subscribePlan,
+} from "./subscribe.js"
 import type {
   Event,
   EventFilter,
@@ -46,6 +53,15 @@ export interface EventsApi {
   tail(n: number, filter?: EventFilter): Promise<Event[]>
   /** Deletes the events of one session or of one agent; returns how many were removed. */
   delete(scope: { sessionId: string } | { agent: string }): Promise<number>
+  /**
+   * A live tail: replays the matching events after `options.after`, then follows new ones as
+   * they commit, each exactly once, in cursor order. See `docs/live-tail.md`.
+   * @example
+   * for await (const event of store.events.subscribe({ sessionId }, { after: lastSeen })) {
+   *   render(event)
+   * }
+   */
+  subscribe(filter?: EventSubscribeFilter, options?: SubscribeOptions): EventSubscription
 }
 
 const EVENT_KEYS = [
@@ -59,6 +75,7 @@ const EVENT_KEYS = [
   "artifactRef",
   "time",
 ]
+const SUBSCRIBE_KEYS = ["sessionId", "agent", "kinds", "parentId"]
 const FILTER_KEYS = ["sessionId", "agent", "kinds", "parentId", "since", "until", "after", "before"]
 const MAX_TEXT = 64 * 1024 * 1024
 
@@ -140,6 +157,12 @@ export function createEventsApi(ctx: StoreContext): EventsApi {
       checkInt("n", n, 1, 1000)
       const page = await query({ ...checkFilter(filter), limit: n, order: "desc" })
       return page.events.reverse()
+    },
+
+    subscribe(filter = {}, options = {}) {
+      checkKeys("filter", checkObject("filter", filter), SUBSCRIBE_KEYS)
+      const watches = ctx.open().watch !== undefined
+      return subscribeEvents(ctx, subscribePlan(filterSpec(filter), options, watches))
     },
 
     async delete(scope) {

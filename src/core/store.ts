@@ -62,6 +62,7 @@ function buildView(
     clock,
     newId,
     open: lifecycle.backend,
+    onClose: lifecycle.onClose,
   }
   return {
     namespace: ctx.namespace,

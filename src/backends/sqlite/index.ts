@@ -6,6 +6,7 @@ import { migrations } from "./migrations/index.js"
 import { migrateSqlite, sqliteMigrationStatus } from "./migrator.js"
 import { sqliteSessions } from "./sessions.js"
 import { sqliteTools } from "./tools.js"
+import { sqliteWatch } from "./watch.js"
 
 /** How to open the SQLite backend. */
 export interface SqliteConfig {
@@ -17,6 +18,11 @@ export interface SqliteConfig {
   busyTimeoutMs?: number
   /** Migrate to the latest schema on open. Default true. */
   migrate?: boolean
+  /**
+   * How often live tails check for commits by other processes (`PRAGMA data_version`), in ms.
+   * Default 25. Commits by this backend wake them at once.
+   */
+  watchIntervalMs?: number
 }
 
 /**
@@ -35,6 +41,11 @@ export async function createSqliteBackend(config: SqliteConfig): Promise<Backend
     notify: false,
     maxBatch: 10_000,
   })
+  const watch = sqliteWatch(
+    conn,
+    config.path === ":memory:" ? undefined : (config.watchIntervalMs ?? 25),
+  )
+  const events = sqliteEvents(conn)
   let closed = false
   const backend: Backend = {
     name: "sqlite",
@@ -44,11 +55,18 @@ export async function createSqliteBackend(config: SqliteConfig): Promise<Backend
     async close() {
       if (closed) return
       closed = true
+      watch.close()
       conn.close()
     },
     ...sqliteSessions(conn),
     ...sqliteMessages(conn),
-    ...sqliteEvents(conn),
+    ...events,
+    async appendEvents(rows, options) {
+      const stored = await events.appendEvents(rows, options)
+      watch.committed(stored.map((row) => row.namespace))
+      return stored
+    },
+    watch: watch.watch,
     ...sqliteTools(conn),
   }
   try {
