@@ -18,7 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 interface Writer {
   id: number
-  child?: Child
+  child?: Child | undefined
   /** Highest index whose append was acknowledged, -1 before the first. */
   acked: number
   ackedSinceStart: number
