@@ -1,0 +1,100 @@
+import { spawn } from "node:child_process"
+import { once } from "node:events"
+import { existsSync, mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import type Database from "better-sqlite3"
+import { afterAll, describe, expect, it } from "vitest"
+import { Connection } from "../src/backends/sqlite/connection.js"
+import { createSqliteBackend, createStore, openStore } from "../src/index.js"
+
+const dir = mkdtempSync(join(tmpdir(), "agentstore-sqlite-"))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** Opens a backend and hands back the better-sqlite3 handle it opened, to read its pragmas. */
+async function openWithHandle(path: string, durability?: "normal" | "full") {
+  let db: Database.Database | undefined
+  const prepare = Connection.prototype.prepare
+  Connection.prototype.prepare = function (this: Connection, sql: string) {
+    db ??= this.db
+    return prepare.call(this, sql)
+  }
+  try {
+    const backend = await createSqliteBackend({ path, ...(durability ? { durability } : {}) })
+    return { backend, db: db as Database.Database }
+  } finally {
+    Connection.prototype.prepare = prepare
+  }
+}
+
+/** Starts a child process holding the write lock of `path` for `ms` ms; resolves once it holds it. */
+async function holdWriteLock(path: string, ms: number): Promise<{ released: Promise<unknown> }> {
+  const script = `
+    const db = new (require("better-sqlite3"))(${JSON.stringify(path)});
+    db.exec("BEGIN IMMEDIATE");
+    process.stdout.write("locked\\n");
+    setTimeout(() => { db.exec("COMMIT"); db.close(); }, ${ms});`
+  const child = spawn(process.execPath, ["-e", script], { cwd: process.cwd() })
+  const released = once(child, "exit")
+  await once(child.stdout, "data")
+  return { released }
+}
+
+describe("sqlite connection", () => {
+  it.each([
+    [undefined, 1],
+    ["normal", 1],
+    ["full", 2],
+  ] as const)("durability %s: WAL, foreign keys on, synchronous = %i", async (durability, sync) => {
+    const path = join(dir, `pragmas-${durability}`, "store.db")
+    const { backend, db } = await openWithHandle(path, durability)
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal")
+    expect(db.pragma("foreign_keys", { simple: true })).toBe(1)
+    expect(db.pragma("synchronous", { simple: true })).toBe(sync)
+    expect(db.pragma("busy_timeout", { simple: true })).toBeGreaterThan(0)
+    await backend.close()
+    await backend.close()
+    expect(db.open).toBe(false)
+  })
+
+  it("creates missing parent directories, for a path and for a store URL", async () => {
+    const nested = join(dir, "a", "b", "c", "store.db")
+    const backend = await createSqliteBackend({ path: nested })
+    await backend.close()
+    expect(existsSync(nested)).toBe(true)
+    const store = await openStore(join(dir, "x", "y", ".agentstore"))
+    await store.sessions.create({ agent: "a" })
+    await store.close()
+    expect(existsSync(join(dir, "x", "y", ".agentstore", "store.db"))).toBe(true)
+    const url = await openStore(`sqlite:${join(dir, "u", "v", "w.db")}`)
+    await url.close()
+    expect(existsSync(join(dir, "u", "v", "w.db"))).toBe(true)
+  })
+
+  it("waits for another process's write lock instead of failing with SQLITE_BUSY", async () => {
+    const path = join(dir, "busy.db")
+    const store = createStore(await createSqliteBackend({ path }))
+    const s = await store.sessions.create({ agent: "a" })
+    const { released } = await holdWriteLock(path, 300)
+    const m = await store.messages.append(s.id, { role: "user", content: "after the lock" })
+    await released
+    expect(m.sequence).toBe(1)
+    await store.close()
+  })
+
+  it("raises UnavailableError, not a driver error, once the busy budget is spent", async () => {
+    const path = join(dir, "busy-budget.db")
+    const store = createStore(await createSqliteBackend({ path, busyTimeoutMs: 100 }))
+    const { released } = await holdWriteLock(path, 1000)
+    let caught: unknown
+    try {
+      await store.sessions.create({ agent: "a" })
+    } catch (error) {
+      caught = error
+    }
+    expect(caught).toMatchObject({ code: "UNAVAILABLE", details: { backend: "sqlite" } })
+    await released
+    expect((await store.sessions.create({ agent: "a" })).number).toBe(1)
+    await store.close()
+  })
+})
