@@ -165,6 +165,12 @@ export interface Backend {
     afterSequence: number,
     now: number,
   ): Promise<MessageRow[] | undefined>
+  /**
+   * Removes the session's last message, reading which one is last inside the same transaction
+   * (so concurrent pops each take a different message and never one appended meanwhile).
+   * Returns it, `null` when the session is empty, `undefined` when it does not exist.
+   */
+  popMessage(ns: string, sessionId: string, now: number): Promise<MessageRow | null | undefined>
 
   /**
    * Appends events, assigning cursors in commit order. Rows whose id exists with the same

@@ -45,6 +45,26 @@ export function concurrencyTests(target: ConformanceTarget, caps: BackendCapabil
       expect(await store.messages.count(s.id)).toBe(2)
     })
 
+    it("pops one distinct message per concurrent pop, and never one appended meanwhile", async () => {
+      const { store } = fx.get()
+      const s = await store.sessions.create({ agent: "a" })
+      const first = await store.messages.appendMany(
+        s.id,
+        range(6).map((i) => ({ role: "user", content: i })),
+      )
+      const popped = await Promise.all(range(3).map(() => store.messages.pop(s.id)))
+      expect(new Set(popped.map((m) => m?.sequence))).toEqual(new Set([4, 5, 6]))
+      const [racedPop, appended] = await Promise.all([
+        store.messages.pop(s.id),
+        store.messages.append(s.id, { role: "user", content: "new" }),
+      ])
+      const left = (await store.messages.list(s.id)).messages
+      expect(left.map((m) => m.id)).toEqual(
+        [...first.slice(0, 3), appended].filter((m) => m.id !== racedPop?.id).map((m) => m.id),
+      )
+      expect(await store.messages.count(s.id)).toBe(3)
+    })
+
     it("stores one row for an event or message re-sent concurrently", async () => {
       const { store } = fx.get()
       const s = await store.sessions.create({ agent: "a" })

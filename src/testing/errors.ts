@@ -64,6 +64,32 @@ export function errorsTests(target: ConformanceTarget): void {
       expect(await footprint(store)).toEqual(before)
     })
 
+    it("rejects duplicate ids within one call and batches over capabilities.maxBatch", async () => {
+      const { store, backend } = fx.get()
+      const s = await store.sessions.create({ agent: "a" })
+      const id = rand("x")
+      const twice = [
+        { id, role: "user", content: 1 },
+        { id, role: "user", content: 1 },
+      ]
+      await expectError(store.messages.appendMany(s.id, twice), "VALIDATION", "messages")
+      await expectError(
+        store.events.appendMany([
+          { id, kind: "k" },
+          { id, kind: "k" },
+        ]),
+        "VALIDATION",
+        "events",
+      )
+      const over = backend.capabilities.maxBatch + 1
+      const messages = Array.from({ length: over }, () => ({ role: "user", content: 1 }))
+      await expectError(store.messages.appendMany(s.id, messages), "VALIDATION", "messages")
+      const events = Array.from({ length: over }, () => ({ kind: "k" }))
+      await expectError(store.events.appendMany(events), "VALIDATION", "events")
+      expect(await store.messages.count(s.id)).toBe(0)
+      expect(await store.events.count()).toBe(0)
+    })
+
     it("rejects metadata and payloads that are not JSON, writing nothing", async () => {
       const { store } = fx.get()
       const s = await store.sessions.create({ agent: "a" })

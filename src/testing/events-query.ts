@@ -104,8 +104,13 @@ export function eventQueryTests(target: ConformanceTarget): void {
     })
 
     it("returns 100 events by default and at most 1,000", async () => {
-      const { store } = fx.get()
-      await store.events.appendMany(Array.from({ length: 1001 }, () => ({ kind: "k" })))
+      const { store, backend } = fx.get()
+      const chunk = Math.min(backend.capabilities.maxBatch, 500)
+      for (let left = 1001; left > 0; left -= chunk) {
+        await store.events.appendMany(
+          Array.from({ length: Math.min(chunk, left) }, () => ({ kind: "k" })),
+        )
+      }
       const page = await store.events.query()
       expect(page.events).toHaveLength(100)
       expect(page.hasMore).toBe(true)

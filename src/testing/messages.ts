@@ -45,6 +45,19 @@ export function messagesTests(target: ConformanceTarget): void {
       expect((await store.messages.append(s.id, m, { expectedSequence: 3 })).sequence).toBe(4)
     })
 
+    it("returns the stored messages when a write with expectedSequence is retried by id", async () => {
+      const { store } = fx.get()
+      const s = await store.sessions.create({ agent: "a" })
+      const batch = [
+        { id: rand("m"), role: "user", content: "a" },
+        { id: rand("m"), role: "assistant", content: "b" },
+      ]
+      const first = await store.messages.appendMany(s.id, batch, { expectedSequence: 0 })
+      const retried = await store.messages.appendMany(s.id, batch, { expectedSequence: 0 })
+      expect(retried).toEqual(first)
+      expect(await store.messages.count(s.id)).toBe(2)
+    })
+
     it("makes a re-send with the same id idempotent and a changed one a conflict", async () => {
       const { store, clock } = fx.get()
       const s = await store.sessions.create({ agent: "a" })

@@ -5,7 +5,12 @@ import type { Connection } from "./connection.js"
 
 type MessageOps = Pick<
   Backend,
-  "appendMessages" | "listMessages" | "getMessage" | "countMessages" | "truncateMessages"
+  | "appendMessages"
+  | "listMessages"
+  | "getMessage"
+  | "countMessages"
+  | "truncateMessages"
+  | "popMessage"
 >
 
 const COLUMNS =
@@ -86,25 +91,46 @@ export function sqliteMessages(conn: Connection): MessageOps {
     },
 
     async truncateMessages(ns, sessionId, afterSequence, now) {
+      return conn.write(() =>
+        sessionExists(ns, sessionId) ? cut(conn, ns, sessionId, afterSequence, now) : undefined,
+      )
+    },
+
+    async popMessage(ns, sessionId, now) {
       return conn.write(() => {
-        if (!sessionExists(ns, sessionId)) return undefined
-        const removed = conn
-          .prepare(
-            `DELETE FROM messages WHERE namespace = ? AND session_id = ? AND sequence > ? RETURNING ${COLUMNS}`,
-          )
-          .all(ns, sessionId, afterSequence) as MessageRow[]
-        if (removed.length > 0) {
-          conn
-            .prepare(
-              `UPDATE sessions SET message_count = message_count - @n, last_sequence = min(last_sequence, @after),
-                 updated_at = max(updated_at, @now) WHERE namespace = @ns AND id = @sessionId`,
-            )
-            .run({ n: removed.length, after: afterSequence, now, ns, sessionId })
-        }
-        return removed.sort((a, b) => a.sequence - b.sequence)
+        const session = conn
+          .prepare("SELECT last_sequence FROM sessions WHERE namespace = ? AND id = ?")
+          .get(ns, sessionId) as { last_sequence: number } | undefined
+        if (!session) return undefined
+        if (session.last_sequence === 0) return null
+        return cut(conn, ns, sessionId, session.last_sequence - 1, now)[0] ?? null
       })
     },
   }
+}
+
+/** Inside a write: removes the messages after `after` and adjusts the session's counters. */
+function cut(
+  conn: Connection,
+  ns: string,
+  sessionId: string,
+  after: number,
+  now: number,
+): MessageRow[] {
+  const removed = conn
+    .prepare(
+      `DELETE FROM messages WHERE namespace = ? AND session_id = ? AND sequence > ? RETURNING ${COLUMNS}`,
+    )
+    .all(ns, sessionId, after) as MessageRow[]
+  if (removed.length > 0) {
+    conn
+      .prepare(
+        `UPDATE sessions SET message_count = message_count - @n, last_sequence = min(last_sequence, @after),
+           updated_at = max(updated_at, @now) WHERE namespace = @ns AND id = @sessionId`,
+      )
+      .run({ n: removed.length, after, now, ns, sessionId })
+  }
+  return removed.sort((a, b) => a.sequence - b.sequence)
 }
 
 /** Bumps the session by `fresh.length` and inserts the rows with their sequences. */
