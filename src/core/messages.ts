@@ -184,7 +184,10 @@ function listSpec(query: ListMessagesQuery): MessageListSpec {
     if (query.order !== undefined || query.limit !== undefined) {
       throw new ValidationError("latest", "cannot be combined with order or limit")
     }
-    const spec: MessageListSpec = { limit: checkLimit(query.latest, 50, 1000), order: "desc" }
+    const spec: MessageListSpec = {
+      limit: checkLimit(query.latest, 50, 1000, "latest"),
+      order: "desc",
+    }
     return withBounds(spec, query)
   }
   const spec: MessageListSpec = {

@@ -77,11 +77,15 @@ export function createToolsApi(ctx: StoreContext): ToolsApi {
             status: current.status,
           })
         }
-        const finishedAt = Math.max(finish.finished_at ?? ctx.clock(), Number(current.started_at))
+        const startedAt = Number(current.started_at)
+        if (finish.finished_at !== undefined && finish.finished_at < startedAt) {
+          throw new ValidationError("finishedAt", "is before startedAt")
+        }
+        const finishedAt = Math.max(finish.finished_at ?? ctx.clock(), startedAt)
         return {
           ...finish,
           finished_at: finishedAt,
-          duration_ms: finishedAt - Number(current.started_at),
+          duration_ms: finishedAt - startedAt,
         }
       })
       if (!row) throw new NotFoundError("tool invocation", id)

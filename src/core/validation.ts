@@ -75,8 +75,13 @@ export function checkInt(field: string, value: unknown, min: number, max: number
 }
 
 /** A page size: default when absent, else 1..max. */
-export function checkLimit(value: unknown, fallback = 100, max = MAX_LIMIT): number {
-  return value === undefined ? fallback : checkInt("limit", value, 1, max)
+export function checkLimit(
+  value: unknown,
+  fallback = 100,
+  max = MAX_LIMIT,
+  field = "limit",
+): number {
+  return value === undefined ? fallback : checkInt(field, value, 1, max)
 }
 
 /** One of a fixed set of strings. */

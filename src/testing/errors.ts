@@ -2,6 +2,13 @@ import { describe, expect, it } from "vitest"
 import type { Store } from "../core/store.js"
 import { type ConformanceTarget, expectError, rand, useFixture } from "./harness.js"
 
+/** An object nested `depth` levels deep: { a: { a: … } }. */
+function nest(depth: number): Record<string, unknown> {
+  let value: Record<string, unknown> = {}
+  for (let i = 0; i < depth; i++) value = { a: value }
+  return value
+}
+
 /** Counts rows of every domain in a namespace, to prove a failed call wrote nothing. */
 async function footprint(store: Store) {
   const sessions = await store.sessions.list({ limit: 1000 })
@@ -59,6 +66,13 @@ export function errorsTests(target: ConformanceTarget): void {
         [store.tools.start({ tool: "t", resourceRefs: {} as never }), "resourceRefs"],
         [store.tools.start({ tool: "t", changeIds: ["ok", ""] }), "changeIds[1]"],
         [store.messages.truncate(s.id, -1), "afterSequence"],
+        [store.messages.list(s.id, { limit: 1001 }), "limit"],
+        [store.messages.list(s.id, { latest: 0 }), "latest"],
+        [store.messages.list(s.id, { latest: 2, order: "asc" }), "latest"],
+        [store.messages.list(s.id, { after: -1 }), "after"],
+        [store.events.tail(1001), "n"],
+        [store.sessions.addUsage(s.id, { input: "1" as unknown as number }), "usage.input"],
+        [store.sessions.addUsage(s.id, { tokens: 1 } as never), "usage.tokens"],
       ]
       for (const [call, field] of cases) await expectError(call, "VALIDATION", field)
       expect(await footprint(store)).toEqual(before)
@@ -104,6 +118,7 @@ export function errorsTests(target: ConformanceTarget): void {
         [{ n: [Number.POSITIVE_INFINITY] }, "metadata.n[0]"],
         [{ d: new Date(0) }, "metadata.d"],
         [{ s: Symbol("x") }, "metadata.s"],
+        [{ u: undefined, deep: nest(200) }, `metadata.deep${".a".repeat(127)}`],
       ]
       for (const [metadata, field] of bad) {
         const m = metadata as Record<string, never>

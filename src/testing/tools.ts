@@ -61,6 +61,25 @@ export function toolsTests(target: ConformanceTarget): void {
       expect((await store.tools.finish(b.id, { status: "cancelled" })).status).toBe("cancelled")
       await expectError(store.tools.finish(rand("t"), { status: "cancelled" }), "NOT_FOUND")
       await expectError(store.tools.finish(b.id, { status: "running" as "failed" }), "VALIDATION")
+      const c = await store.tools.start({ tool: "t", startedAt: at(5000) })
+      await expectError(
+        store.tools.finish(c.id, { status: "cancelled", finishedAt: at(4999) }),
+        "VALIDATION",
+        "finishedAt",
+      )
+      await expectError(
+        store.tools.record({ tool: "t", status: "cancelled", startedAt: at(9), finishedAt: at(8) }),
+        "VALIDATION",
+        "finishedAt",
+      )
+      await expectError(
+        store.tools.record({ tool: "t", status: "succeeded", error: "x" }),
+        "VALIDATION",
+        "error",
+      )
+      expect(await store.tools.get(c.id)).toEqual(c)
+      const done = await store.tools.finish(c.id, { status: "cancelled", finishedAt: at(5000) })
+      expect(done).toMatchObject({ finishedAt: at(5000), durationMs: 0 })
     })
 
     it("records a finished invocation in one call and re-sends by id idempotently", async () => {
