@@ -124,3 +124,12 @@ export async function expectError(
 export function at(ms: number): string {
   return new Date(T0 + ms).toISOString()
 }
+
+/** Counts rows of every domain in a namespace, to prove a failed call wrote nothing. */
+export async function footprint(store: Store) {
+  const sessions = await store.sessions.list({ limit: 1000 })
+  let messages = 0
+  for (const s of sessions.items) messages += await store.messages.count(s.id)
+  const tools = (await store.tools.list({ limit: 1000 })).items.length
+  return { sessions: sessions.items.length, messages, events: await store.events.count(), tools }
+}

@@ -11,6 +11,8 @@ import { migrationsTests } from "./migrations.js"
 import { sessionsTests } from "./sessions.js"
 import { sessionListTests } from "./sessions-list.js"
 import { toolsTests } from "./tools.js"
+import { toolListTests } from "./tools-list.js"
+import { validationTests } from "./validation.js"
 
 export type { ConformanceTarget, Fixture } from "./harness.js"
 export { TRICKY } from "./json.js"
@@ -34,6 +36,8 @@ export function runConformance(target: ConformanceTarget): void {
     eventsTests(target)
     eventQueryTests(target)
     toolsTests(target)
+    toolListTests(target)
+    validationTests(target)
     errorsTests(target)
     jsonTests(target)
     lifecycleTests(target)
