@@ -11,8 +11,8 @@ import { createSqliteBackend, createStore, openStore } from "../src/index.js"
 const dir = mkdtempSync(join(tmpdir(), "agentstore-sqlite-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-/** Opens a backend and hands back the better-sqlite3 handle it opened, to read its pragmas. */
-async function openWithHandle(path: string, durability?: "normal" | "full") {
+/** Runs `open` and hands back the first better-sqlite3 handle it used, to read its pragmas. */
+async function withHandle<T>(open: () => Promise<T>): Promise<{ value: T; db: Database.Database }> {
   let db: Database.Database | undefined
   const prepare = Connection.prototype.prepare
   Connection.prototype.prepare = function (this: Connection, sql: string) {
@@ -20,11 +20,18 @@ async function openWithHandle(path: string, durability?: "normal" | "full") {
     return prepare.call(this, sql)
   }
   try {
-    const backend = await createSqliteBackend({ path, ...(durability ? { durability } : {}) })
-    return { backend, db: db as Database.Database }
+    const value = await open()
+    return { value, db: db as Database.Database }
   } finally {
     Connection.prototype.prepare = prepare
   }
+}
+
+async function openWithHandle(path: string, durability?: "normal" | "full") {
+  const { value: backend, db } = await withHandle(() =>
+    createSqliteBackend({ path, ...(durability ? { durability } : {}) }),
+  )
+  return { backend, db }
 }
 
 /** Starts a child process holding the write lock of `path` for `ms` ms; resolves once it holds it. */
@@ -55,6 +62,36 @@ describe("sqlite connection", () => {
     await backend.close()
     await backend.close()
     expect(db.open).toBe(false)
+  })
+
+  it("passes openStore's durability through to the connection", async () => {
+    const url = `sqlite:${join(dir, "full.db")}`
+    const { value: store, db } = await withHandle(() => openStore(url, { durability: "full" }))
+    expect(db.pragma("synchronous", { simple: true })).toBe(2)
+    await store.close()
+  })
+
+  it("prepares each statement once and reuses it", async () => {
+    const { backend, db } = await openWithHandle(join(dir, "prepared.db"))
+    const store = createStore(backend)
+    const s = await store.sessions.create({ agent: "a" })
+    const prepare = db.prepare
+    let prepared = 0
+    db.prepare = ((sql: string) => {
+      prepared++
+      return prepare.call(db, sql)
+    }) as typeof db.prepare
+    const work = async () => {
+      await store.messages.append(s.id, { role: "user", content: "x" })
+      await store.events.append({ kind: "k", sessionId: s.id })
+      await store.messages.list(s.id, { latest: 5 })
+      await store.events.query({ sessionId: s.id })
+    }
+    await work()
+    const afterFirst = prepared
+    for (let i = 0; i < 20; i++) await work()
+    expect(prepared).toBe(afterFirst)
+    await store.close()
   })
 
   it("creates missing parent directories, for a path and for a store URL", async () => {
