@@ -10,15 +10,22 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url))
 const DIST = new URL("../dist/index.js", import.meta.url).href
 const BETTER_SQLITE3 = pathToFileURL(createRequire(import.meta.url).resolve("better-sqlite3")).href
 
+/**
+ * Spawns `node args`; returns wall milliseconds and what the child printed: `inside` (ms from
+ * before the import to after close) and `cpu` (the child's user + system CPU ms).
+ */
 function spawnMs(args) {
   const start = now()
   const child = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" })
   const ms = now() - start
   if (child.status !== 0) throw new Error(`child failed: ${args.join(" ")}\n${child.stderr}`)
-  return ms
+  return { ms, ...JSON.parse(child.stdout) }
 }
 
-/** W5: a fresh process imports the library and opens an existing store, against `node -e ""`. */
+const REPORT =
+  "const u = process.resourceUsage(); process.stdout.write(JSON.stringify({ inside: performance.now() - t, cpu: (u.userCPUTime + u.systemCPUTime) / 1000 }))"
+
+/** W5: a fresh process imports the library and opens an existing store, against a bare `node -e`. */
 export async function w5(lib, dir, cfg) {
   const storeDir = join(dir, "w5-store")
   const store = await lib.openStore(storeDir)
@@ -29,21 +36,41 @@ export async function w5(lib, dir, cfg) {
   const agent = [
     "--input-type=module",
     "-e",
-    `const m = await import(${JSON.stringify(DIST)}); const s = await m.openStore(${JSON.stringify(storeDir)}); await s.close()`,
+    `const t = performance.now(); const m = await import(${JSON.stringify(DIST)});
+     const s = await m.openStore(${JSON.stringify(storeDir)}); await s.close(); ${REPORT}`,
   ]
   const raw = [
     "--input-type=module",
     "-e",
-    `const { default: Database } = await import(${JSON.stringify(BETTER_SQLITE3)}); const db = new Database(${JSON.stringify(dbPath)});
+    `const t = performance.now(); const { default: Database } = await import(${JSON.stringify(BETTER_SQLITE3)});
+     const db = new Database(${JSON.stringify(dbPath)});
      db.pragma("journal_mode = WAL"); db.pragma("synchronous = NORMAL"); db.pragma("foreign_keys = ON");
-     db.prepare("SELECT MAX(version) AS v FROM agentstore_migrations").get(); db.close()`,
+     db.prepare("SELECT MAX(version) AS v FROM agentstore_migrations").get(); db.close();
+     ${REPORT}`,
   ]
-  const times = { node: [], agent: [], raw: [] }
+  const times = {
+    node: [],
+    agent: [],
+    raw: [],
+    agentInside: [],
+    rawInside: [],
+    nodeCpu: [],
+    agentCpu: [],
+    rawCpu: [],
+  }
   const runs = cfg.reps * (cfg.samples >= 500 ? 5 : 3)
   for (let i = 0; i < runs; i++) {
-    times.node.push(spawnMs(["-e", ""]))
-    times.agent.push(spawnMs(agent))
-    times.raw.push(spawnMs(raw))
+    const n = spawnMs(["-e", `const t = performance.now(); ${REPORT}`])
+    times.node.push(n.ms)
+    times.nodeCpu.push(n.cpu)
+    const a = spawnMs(agent)
+    times.agent.push(a.ms)
+    times.agentInside.push(a.inside)
+    times.agentCpu.push(a.cpu)
+    const r = spawnMs(raw)
+    times.raw.push(r.ms)
+    times.rawInside.push(r.inside)
+    times.rawCpu.push(r.cpu)
   }
   const node = median(times.node)
   const a = median(times.agent)
@@ -59,6 +86,10 @@ export async function w5(lib, dir, cfg) {
       nodeStartMs: round(node),
       beyondNodeMs: round(a - node),
       rawBeyondNodeMs: round(r - node),
+      importOpenInsideMs: round(median(times.agentInside)),
+      rawImportOpenInsideMs: round(median(times.rawInside)),
+      beyondNodeCpuMs: round(median(times.agentCpu) - median(times.nodeCpu)),
+      rawBeyondNodeCpuMs: round(median(times.rawCpu) - median(times.nodeCpu)),
       target: "beyond node <= 40 ms",
       met: a - node <= 40,
       reps: runs,

@@ -289,39 +289,54 @@ async function e3(lib, dir, cfg) {
 
 async function w4(lib, dir, cfg) {
   const n = cfg.sessions
-  const createMs = { a: [], r: [] }
+  const { agentMs, rawMs } = await compareWrites(
+    lib,
+    dir,
+    "w4",
+    cfg,
+    n,
+    100,
+    async ({ store }, from, to) => {
+      for (let i = from; i < to; i++) {
+        await store.sessions.create({ agent: `agent-${i % 10}`, title: `Session ${i}` })
+      }
+    },
+    ({ ops }, from, to) => {
+      for (let i = from; i < to; i++) ops.createSession(`agent-${i % 10}`, `Session ${i}`)
+    },
+  )
   const list = { a50: [], a99: [], r50: [], r99: [] }
   for (let rep = 0; rep < cfg.reps; rep++) {
-    await withFreshPair(lib, dir, `w4-${rep}`, async ({ store }, { ops }) => {
-      createMs.a.push(
-        await measure(async () => {
-          for (let i = 0; i < n; i++) {
-            await store.sessions.create({ agent: `agent-${i % 10}`, title: `Session ${i}` })
-          }
-        }),
-      )
-      createMs.r.push(
-        await measure(() => {
-          for (let i = 0; i < n; i++) ops.createSession(`agent-${i % 10}`, `Session ${i}`)
-        }),
-      )
+    await withFreshPair(lib, dir, `w4-list-${rep}`, async ({ store }, { ops }) => {
+      for (let i = 0; i < n; i++) {
+        await store.sessions.create({ agent: `agent-${i % 10}`, title: `Session ${i}` })
+        ops.createSession(`agent-${i % 10}`, `Session ${i}`)
+      }
       const a = []
       const r = []
       for (let pass = 0; pass < cfg.listPasses; pass++) {
         let cursor
-        do {
-          const start = now()
-          const page = await store.sessions.list(cursor ? { limit: 50, cursor } : { limit: 50 })
-          a.push(now() - start)
-          cursor = page.nextCursor
-        } while (cursor)
         let position
+        let page = 0
         do {
-          const start = now()
-          const page = ops.listSessions(50, position)
-          r.push(now() - start)
-          position = page.next
-        } while (position)
+          const sides = [
+            async () => {
+              const start = now()
+              const result = await store.sessions.list(
+                cursor ? { limit: 50, cursor } : { limit: 50 },
+              )
+              a.push(now() - start)
+              cursor = result.nextCursor
+            },
+            () => {
+              const start = now()
+              position = ops.listSessions(50, position).next
+              r.push(now() - start)
+            },
+          ]
+          if (page++ % 2) sides.reverse()
+          for (const side of sides) await side()
+        } while (cursor || position)
       }
       list.a50.push(percentile(a, 50))
       list.a99.push(percentile(a, 99))
@@ -330,7 +345,7 @@ async function w4(lib, dir, cfg) {
     })
   }
   return [
-    throughputRow(`W4 session creates (${n})`, BACKEND, n, createMs.a, createMs.r),
+    throughputRow(`W4 session creates (${n})`, BACKEND, n, agentMs, rawMs),
     ...latencyRows(`W4 session list page of 50 (of ${n + 1})`, list),
   ]
 }

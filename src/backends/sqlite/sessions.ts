@@ -30,6 +30,10 @@ export const sqliteDialect: SqlDialect = {
 const COLUMNS =
   "namespace, id, agent, number, title, metadata, input_tokens, output_tokens, total_tokens, usage_extra, message_count, last_sequence, created_at, updated_at"
 
+const INSERT = `INSERT INTO sessions (${COLUMNS}) VALUES (?, ?, ?,
+  (SELECT COALESCE(MAX(number), 0) + 1 FROM sessions WHERE namespace = ? AND agent = ?),
+  ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`
+
 /** Session storage on SQLite. */
 export function sqliteSessions(conn: Connection): SessionOps {
   const select = (ns: string, id: string) =>
@@ -43,14 +47,24 @@ export function sqliteSessions(conn: Connection): SessionOps {
         return await conn.write(
           () =>
             conn
-              .prepare(
-                `INSERT INTO sessions (${COLUMNS}) VALUES (@namespace, @id, @agent,
-                  (SELECT COALESCE(MAX(number), 0) + 1 FROM sessions WHERE namespace = @namespace AND agent = @agent),
-                  @title, @metadata, @input_tokens, @output_tokens, @total_tokens, @usage_extra,
-                  @message_count, @last_sequence, @created_at, @updated_at)
-                RETURNING ${COLUMNS}`,
-              )
-              .get(row) as SessionRow,
+              .prepare(INSERT)
+              .get(
+                row.namespace,
+                row.id,
+                row.agent,
+                row.namespace,
+                row.agent,
+                row.title,
+                row.metadata,
+                row.input_tokens,
+                row.output_tokens,
+                row.total_tokens,
+                row.usage_extra,
+                row.message_count,
+                row.last_sequence,
+                row.created_at,
+                row.updated_at,
+              ) as SessionRow,
         )
       } catch (error) {
         const mapped = mapSqliteError(error)
@@ -66,7 +80,7 @@ export function sqliteSessions(conn: Connection): SessionOps {
     },
 
     async listSessions(ns, spec) {
-      return conn.read(() => listPage(conn, ns, spec))
+      return spec.total ? conn.read(() => listPage(conn, ns, spec)) : listPage(conn, ns, spec)
     },
 
     async updateSession(ns, id, change) {
@@ -106,7 +120,9 @@ function listPage(conn: Connection, ns: string, spec: SessionListSpec) {
     : undefined
   const where = keysetAfter(base, spec.orderBy, spec.order, spec.after)
   const dir = spec.order === "asc" ? "ASC" : "DESC"
-  const sql = `SELECT ${COLUMNS} FROM sessions${render(where)} ORDER BY ${spec.orderBy} ${dir}, id ${dir} LIMIT ? OFFSET ?`
-  const rows = conn.prepare(sql).all(...where.params, spec.limit, spec.offset) as SessionRow[]
+  const page = spec.offset > 0 ? "LIMIT ? OFFSET ?" : "LIMIT ?"
+  const sql = `SELECT ${COLUMNS} FROM sessions${render(where)} ORDER BY ${spec.orderBy} ${dir}, id ${dir} ${page}`
+  const bounds = spec.offset > 0 ? [spec.limit, spec.offset] : [spec.limit]
+  const rows = conn.prepare(sql).all(...where.params, ...bounds) as SessionRow[]
   return total === undefined ? { rows } : { rows, total }
 }
