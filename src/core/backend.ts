@@ -165,6 +165,11 @@ export interface Backend {
     afterSequence: number,
     now: number,
   ): Promise<MessageRow[] | undefined>
+  /**
+   * Removes the session's newest message and returns it, in one transaction (so an append
+   * committed meanwhile is never removed with it); `null` when the session is empty.
+   */
+  popMessage(ns: string, sessionId: string, now: number): Promise<MessageRow | null | undefined>
 
   /**
    * Appends events, assigning cursors in commit order. Rows whose id exists with the same

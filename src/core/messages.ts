@@ -138,14 +138,9 @@ export function createMessagesApi(ctx: StoreContext): MessagesApi {
 
     async pop(sessionId) {
       checkId("sessionId", sessionId)
-      const session = await ctx.open().getSession(ctx.namespace, sessionId)
-      if (!session) throw new NotFoundError("session", sessionId)
-      const last = Number(session.last_sequence)
-      if (last === 0) return null
-      const rows = await ctx
-        .open()
-        .truncateMessages(ctx.namespace, sessionId, last - 1, ctx.clock())
-      return rows?.[0] ? toMessage(rows[0]) : null
+      const row = await ctx.open().popMessage(ctx.namespace, sessionId, ctx.clock())
+      if (row === undefined) throw new NotFoundError("session", sessionId)
+      return row === null ? null : toMessage(row)
     },
   }
 }

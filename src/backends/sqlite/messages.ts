@@ -5,7 +5,12 @@ import type { Connection } from "./connection.js"
 
 type MessageOps = Pick<
   Backend,
-  "appendMessages" | "listMessages" | "getMessage" | "countMessages" | "truncateMessages"
+  | "appendMessages"
+  | "listMessages"
+  | "getMessage"
+  | "countMessages"
+  | "truncateMessages"
+  | "popMessage"
 >
 
 const COLUMNS =
@@ -102,6 +107,28 @@ export function sqliteMessages(conn: Connection): MessageOps {
             .run({ n: removed.length, after: afterSequence, now, ns, sessionId })
         }
         return removed.sort((a, b) => a.sequence - b.sequence)
+      })
+    },
+
+    async popMessage(ns, sessionId, now) {
+      return conn.write(() => {
+        const session = conn
+          .prepare("SELECT last_sequence FROM sessions WHERE namespace = ? AND id = ?")
+          .get(ns, sessionId) as { last_sequence: number } | undefined
+        if (!session) return undefined
+        const removed = conn
+          .prepare(
+            `DELETE FROM messages WHERE namespace = ? AND session_id = ? AND sequence = ? RETURNING ${COLUMNS}`,
+          )
+          .get(ns, sessionId, session.last_sequence) as MessageRow | undefined
+        if (!removed) return null
+        conn
+          .prepare(
+            `UPDATE sessions SET message_count = message_count - 1, last_sequence = last_sequence - 1,
+               updated_at = max(updated_at, ?) WHERE namespace = ? AND id = ?`,
+          )
+          .run(now, ns, sessionId)
+        return removed
       })
     },
   }
