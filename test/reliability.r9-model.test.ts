@@ -72,40 +72,46 @@ async function checkState(store: Store, model: Model): Promise<void> {
 }
 
 describe(`R9: messages and events against an in-memory model (${RUNS} runs)`, () => {
-  it("a SQLite file gives exactly what the model gives", async () => {
-    const clock = manualClock(START)
-    const store = createStore(await createSqliteBackend({ path: join(dir, "model.db") }), { clock })
-    let run = 0
-    try {
-      await fc.assert(
-        fc.asyncProperty(
-          fc.array(step, { minLength: 1, maxLength: 40, size: "max" }),
-          async (steps) => {
-            clock.set(START)
-            const view = store.withNamespace(`r9-${++run}`)
-            const sessions = [
-              await view.sessions.create({ agent: "model" }),
-              await view.sessions.create({ agent: "model" }),
-            ]
-            const model = new Model(
-              view.namespace,
-              sessions.map((s) => ({ id: s.id, at: START })),
-              START,
-            )
-            for (const [i, generated] of steps.entries()) {
-              const call = resolve(generated, model)
-              const real = await perform(view, call)
-              check(model.expect(call), real, model, `step ${i}: ${call.op}`)
-              model.commit(call, real)
-              if (call.op === "tick") clock.advance(call.ms)
-            }
-            await checkState(view, model)
-          },
-        ),
-        { numRuns: RUNS },
-      )
-    } finally {
-      await store.close()
-    }
-  })
+  it(
+    "a SQLite file gives exactly what the model gives",
+    { timeout: 30_000 + RUNS * 200 },
+    async () => {
+      const clock = manualClock(START)
+      const store = createStore(await createSqliteBackend({ path: join(dir, "model.db") }), {
+        clock,
+      })
+      let run = 0
+      try {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(step, { minLength: 1, maxLength: 40, size: "max" }),
+            async (steps) => {
+              clock.set(START)
+              const view = store.withNamespace(`r9-${++run}`)
+              const sessions = [
+                await view.sessions.create({ agent: "model" }),
+                await view.sessions.create({ agent: "model" }),
+              ]
+              const model = new Model(
+                view.namespace,
+                sessions.map((s) => ({ id: s.id, at: START })),
+                START,
+              )
+              for (const [i, generated] of steps.entries()) {
+                const call = resolve(generated, model)
+                const real = await perform(view, call)
+                check(model.expect(call), real, model, `step ${i}: ${call.op}`)
+                model.commit(call, real)
+                if (call.op === "tick") clock.advance(call.ms)
+              }
+              await checkState(view, model)
+            },
+          ),
+          { numRuns: RUNS },
+        )
+      } finally {
+        await store.close()
+      }
+    },
+  )
 })
