@@ -125,6 +125,23 @@ export function messagesTests(target: ConformanceTarget): void {
       expect((await store.sessions.get(s.id)).messageCount).toBe(0)
     })
 
+    it("pop racing appends removes only the message it returns", async () => {
+      const { store } = fx.get()
+      const s = await store.sessions.create({ agent: "a" })
+      const first = await store.messages.append(s.id, { role: "user", content: "first" })
+      const [poppedA, second, poppedB, third] = await Promise.all([
+        store.messages.pop(s.id),
+        store.messages.append(s.id, { role: "user", content: "second" }),
+        store.messages.pop(s.id),
+        store.messages.append(s.id, { role: "user", content: "third" }),
+      ])
+      const left = (await store.messages.list(s.id)).messages
+      const popped = [poppedA, poppedB].filter((m) => m !== null)
+      const ids = (messages: Message[]) => messages.map((m) => m.id).sort()
+      expect(ids([...popped, ...left])).toEqual(ids([first, second, third]))
+      expect(seqs(left)).toEqual(left.map((_, i) => i + 1))
+    })
+
     it("raises NotFoundError for an unknown session or message", async () => {
       const { store } = fx.get()
       const missing = rand("s")

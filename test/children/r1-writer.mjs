@@ -2,6 +2,7 @@
 // each committed append on stdout as `ack <last index> <cursor,...> <re-sends found stored>`.
 // The parent kills it with SIGKILL at random moments and restarts it from its last ack + 1.
 import { writeSync } from "node:fs"
+import { createInterface } from "node:readline"
 import { setTimeout as sleep } from "node:timers/promises"
 import { openStore } from "../../dist/index.js"
 
@@ -22,6 +23,12 @@ const random = () => {
   return seed / 4294967296
 }
 
+// "pause" on stdin: after the next commit, say `paused` and hang before acknowledging it.
+let pause = false
+createInterface({ input: process.stdin }).on("line", (line) => {
+  if (line === "pause") pause = true
+})
+
 writeSync(1, "ready\n")
 for (let i = Number(startArg); ; ) {
   const size = random() < 0.2 ? 2 + Math.floor(random() * 4) : 1
@@ -31,6 +38,10 @@ for (let i = Number(startArg); ; ) {
   // Now and then the acknowledgement is late, so some kills land between commit and ack:
   // the restarted writer then re-sends an event that is already stored.
   if (random() < 0.1) await sleep(2)
+  if (pause) {
+    writeSync(1, "paused\n")
+    await new Promise(() => {})
+  }
   const found = stored.filter((e) => Date.parse(e.time) < startedAt).length
   writeSync(1, `ack ${i + size - 1} ${stored.map((e) => e.cursor).join(",")} ${found}\n`)
   i += size

@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import fc from "fast-check"
+import { afterAll, describe, expect, it } from "vitest"
+import { createSqliteBackend, createStore, manualClock, type Store } from "../src/index.js"
+import { sizeFromEnv } from "./support/children.js"
+import { type Expected, Model, NEW_CURSOR } from "./support/model.js"
+import { step } from "./support/model-arbitraries.js"
+import { type Outcome, perform, resolve } from "./support/model-calls.js"
+
+// R9, first part (RELIABILITY.md): generated sequences of message and event operations give
+// what a plain in-memory model gives. CI: 100 runs; `npm run soak`: 2,000.
+const RUNS = sizeFromEnv("AGENTSTORE_R9_RUNS", 100, 2000)
+const START = Date.UTC(2025, 0, 1)
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/
+const dir = mkdtempSync(join(tmpdir(), "agentstore-r9-"))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** Checks an outcome against the model, filling in the ids and cursors only the store can pick. */
+function check(expected: Expected, real: Outcome, model: Model, what: string): void {
+  if ("errors" in expected) {
+    expect("error" in real ? real.error : real, what).toBeOneOf(expected.errors)
+    return
+  }
+  expect(real, what).toHaveProperty("ok")
+  const actual = (real as { ok: unknown }).ok
+  let last = model.cursors().reduce((max, c) => (BigInt(c) > max ? BigInt(c) : max), 0n)
+  const fill = (want: unknown, got: unknown): void => {
+    if (want === null || typeof want !== "object" || got === null || typeof got !== "object") return
+    const w = want as Record<string, unknown>
+    const g = got as Record<string, unknown>
+    if (w.id === "<generated>" && typeof g.id === "string" && ULID.test(g.id)) w.id = g.id
+    if (w.cursor === NEW_CURSOR && typeof g.cursor === "string" && BigInt(g.cursor) > last) {
+      w.cursor = g.cursor
+      last = BigInt(g.cursor)
+    }
+    for (const key of Object.keys(w)) fill(w[key], g[key])
+  }
+  fill(expected.ok, actual)
+  expect(actual, what).toEqual(expected.ok)
+}
+
+/** The whole namespace, read back page by page, equals the model. */
+async function checkState(store: Store, model: Model): Promise<void> {
+  for (const id of model.sessionIds) {
+    const session = await store.sessions.get(id)
+    const mine = model.session(id)
+    const messages = []
+    for (let after = 0; ; ) {
+      const page = await store.messages.list(id, { after, limit: 7 })
+      messages.push(...page.messages)
+      if (page.nextCursor === undefined) break
+      after = page.nextCursor
+    }
+    expect(messages).toEqual(mine?.messages)
+    expect(session).toMatchObject({
+      messageCount: mine?.messages.length,
+      lastSequence: mine?.last,
+      updatedAt: new Date(mine?.updatedAt as number).toISOString(),
+    })
+  }
+  const events = []
+  for (let after: string | undefined; ; ) {
+    const page = await store.events.query({ limit: 5, ...(after === undefined ? {} : { after }) })
+    events.push(...page.events)
+    if (page.nextCursor === undefined) break
+    after = page.nextCursor
+  }
+  expect(events).toEqual(model.events())
+  expect(await store.events.count()).toBe(model.events().length)
+}
+
+describe(`R9: messages and events against an in-memory model (${RUNS} runs)`, () => {
+  it(
+    "a SQLite file gives exactly what the model gives",
+    { timeout: 30_000 + RUNS * 200 },
+    async () => {
+      const clock = manualClock(START)
+      const store = createStore(await createSqliteBackend({ path: join(dir, "model.db") }), {
+        clock,
+      })
+      let run = 0
+      try {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(step, { minLength: 1, maxLength: 40, size: "max" }),
+            async (steps) => {
+              clock.set(START)
+              const view = store.withNamespace(`r9-${++run}`)
+              const sessions = [
+                await view.sessions.create({ agent: "model" }),
+                await view.sessions.create({ agent: "model" }),
+              ]
+              const model = new Model(
+                view.namespace,
+                sessions.map((s) => ({ id: s.id, at: START })),
+                START,
+              )
+              for (const [i, generated] of steps.entries()) {
+                const call = resolve(generated, model)
+                const real = await perform(view, call)
+                check(model.expect(call), real, model, `step ${i}: ${call.op}`)
+                model.commit(call, real)
+                if (call.op === "tick") clock.advance(call.ms)
+              }
+              await checkState(view, model)
+            },
+          ),
+          { numRuns: RUNS },
+        )
+      } finally {
+        await store.close()
+      }
+    },
+  )
+})
