@@ -10,6 +10,7 @@ import { messagesTests } from "./messages.js"
 import { migrationsTests } from "./migrations.js"
 import { sessionsTests } from "./sessions.js"
 import { sessionListTests } from "./sessions-list.js"
+import { subscribeTests } from "./subscribe.js"
 import { toolsTests } from "./tools.js"
 
 export type { ConformanceTarget, Fixture } from "./harness.js"
@@ -33,6 +34,7 @@ export function runConformance(target: ConformanceTarget): void {
     messagesTests(target)
     eventsTests(target)
     eventQueryTests(target)
+    subscribeTests(target)
     toolsTests(target)
     errorsTests(target)
     jsonTests(target)
