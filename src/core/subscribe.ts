@@ -101,6 +101,7 @@ export function subscribeEvents(ctx: StoreContext, plan: SubscribePlan): EventSu
   let finished = false
   let wake: (() => void) | undefined
   let queue: Promise<unknown> = Promise.resolve()
+  let stopWatch: (() => void) | undefined
 
   const onSignal = () => {
     dirty = true
@@ -110,12 +111,11 @@ export function subscribeEvents(ctx: StoreContext, plan: SubscribePlan): EventSu
     if (finished) return
     finished = true
     buffer = []
-    stopWatch()
+    stopWatch?.()
     stopClose()
     signal?.removeEventListener("abort", finish)
     wake?.()
   }
-  const stopWatch = backend.watch?.(ctx.namespace, onSignal) ?? (() => {})
   const stopClose = ctx.onClose(finish)
   signal?.addEventListener("abort", finish, { once: true })
   if (signal?.aborted) finish()
@@ -148,6 +148,9 @@ export function subscribeEvents(ctx: StoreContext, plan: SubscribePlan): EventSu
   }
 
   const step = async (): Promise<IteratorResult<Event, undefined>> => {
+    // Watching starts with the first read: a subscription never iterated holds nothing. The
+    // backend signals once the watch is in place, which covers commits racing this first read.
+    if (!finished && !stopWatch) stopWatch = backend.watch?.(ctx.namespace, onSignal) ?? (() => {})
     for (;;) {
       if (finished) return DONE
       const event = buffer.shift()

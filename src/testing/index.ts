@@ -10,6 +10,7 @@ import { messagesTests } from "./messages.js"
 import { migrationsTests } from "./migrations.js"
 import { sessionsTests } from "./sessions.js"
 import { sessionListTests } from "./sessions-list.js"
+import { subscribeTests } from "./subscribe.js"
 import { toolsTests } from "./tools.js"
 import { toolListTests } from "./tools-list.js"
 import { validationTests } from "./validation.js"
@@ -35,6 +36,7 @@ export function runConformance(target: ConformanceTarget): void {
     messagesTests(target)
     eventsTests(target)
     eventQueryTests(target)
+    subscribeTests(target)
     toolsTests(target)
     toolListTests(target)
     validationTests(target)

@@ -160,6 +160,17 @@ export function subscribeTests(target: ConformanceTarget): void {
       )
     })
 
+    it("ends with the error when a read fails, and stays ended", async () => {
+      const { backend, store } = await fx.fresh()
+      const sub = store.events.subscribe({}, { pollIntervalMs: 10 })
+      await store.events.append({ kind: "k" })
+      expect(await take(sub, 1)).toHaveLength(1)
+      const pending = sub.next()
+      await backend.close() // behind the store's back: its next read fails
+      await expect(pending).rejects.toThrow()
+      expect(await sub.next()).toEqual({ done: true, value: undefined })
+    })
+
     it("rejects a bad filter or options at once", async () => {
       const { store } = fx.get()
       const call = (f: () => unknown) => Promise.resolve().then(f)

@@ -59,7 +59,8 @@ export function sqliteWatch(conn: Connection, intervalMs: number | undefined): S
       const watcher = { ns, onSignal }
       if (watchers.size === 0 && intervalMs !== undefined && conn.db.open) {
         version = readVersion()
-        timer = setInterval(poll, intervalMs)
+        // Unref'd: a waiting `next()` keeps the process alive by itself, an abandoned tail must not.
+        timer = setInterval(poll, intervalMs).unref()
       }
       watchers.add(watcher)
       queueMicrotask(() => {
