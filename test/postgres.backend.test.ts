@@ -31,11 +31,29 @@ async function scenario(store: Store, clock: ReturnType<typeof manualClock>): Pr
   await log(() => store.sessions.create({ agent: "a", id: "s2", metadata: { k: "other" } }))
   await log(() => store.sessions.create({ agent: "b", id: "s3", metadata: { k: `\\u0000` } }))
   await log(() => store.sessions.create({ agent: "a", id: "s1" }))
-  for (const filter of [{ k: NUL }, { k: "\\u0000" }, { n: 1.5 }, { b: true }, { z: null }, { lone: LONE }, { k: "a" }]) {
+  for (const filter of [
+    { k: NUL },
+    { k: "\\u0000" },
+    { n: 1.5 },
+    { b: true },
+    { z: null },
+    { lone: LONE },
+    { k: "a" },
+  ]) {
     await log(() => store.sessions.list({ metadata: filter, total: true }))
   }
-  const page = await store.sessions.list({ agent: "a", limit: 1, orderBy: "updatedAt", order: "desc" })
-  out.push(page, await outcome(() => store.sessions.list({ agent: "a", limit: 1, cursor: page.nextCursor as string })))
+  const page = await store.sessions.list({
+    agent: "a",
+    limit: 1,
+    orderBy: "updatedAt",
+    order: "desc",
+  })
+  out.push(
+    page,
+    await outcome(() =>
+      store.sessions.list({ agent: "a", limit: 1, cursor: page.nextCursor as string }),
+    ),
+  )
   clock.advance(10)
   await log(() =>
     store.messages.appendMany("s1", [
@@ -43,9 +61,15 @@ async function scenario(store: Store, clock: ReturnType<typeof manualClock>): Pr
       { id: "m2", role: "assistant", content: "hi", usage: { input: 3, output: 4 } },
     ]),
   )
-  await log(() => store.messages.append("s1", { role: "user", content: 3 }, { expectedSequence: 2 }))
-  await log(() => store.messages.append("s1", { role: "user", content: 4 }, { expectedSequence: 2 }))
-  await log(() => store.messages.append("s1", { id: "m1", role: "user", content: { text: NUL, lone: LONE } }))
+  await log(() =>
+    store.messages.append("s1", { role: "user", content: 3 }, { expectedSequence: 2 }),
+  )
+  await log(() =>
+    store.messages.append("s1", { role: "user", content: 4 }, { expectedSequence: 2 }),
+  )
+  await log(() =>
+    store.messages.append("s1", { id: "m1", role: "user", content: { text: NUL, lone: LONE } }),
+  )
   await log(() => store.messages.append("s1", { id: "m1", role: "user", content: "changed" }))
   await log(() => store.messages.append("nope", { role: "user", content: 1 }))
   await log(() => store.messages.list("s1", { latest: 2 }))
@@ -62,7 +86,15 @@ async function scenario(store: Store, clock: ReturnType<typeof manualClock>): Pr
     ]),
   )
   clock.advance(10)
-  await log(() => store.events.append({ id: "e1", kind: "k1", sessionId: "s1", data: { x: NUL, y: LONE }, text: NUL }))
+  await log(() =>
+    store.events.append({
+      id: "e1",
+      kind: "k1",
+      sessionId: "s1",
+      data: { x: NUL, y: LONE },
+      text: NUL,
+    }),
+  )
   await log(() => store.events.append({ id: "e1", kind: "k9" }))
   await log(() => store.events.append({ kind: "k1", sessionId: "missing" }))
   await log(() => store.events.query({ after: "1", limit: 1 }))
@@ -73,10 +105,20 @@ async function scenario(store: Store, clock: ReturnType<typeof manualClock>): Pr
   await log(() => store.events.parent("e2"))
   await log(() => store.events.delete({ sessionId: "s2" }))
   await log(() => store.events.append({ id: "e4", kind: "k3" }))
-  await log(() => store.tools.start({ id: "t1", tool: "grep", arguments: { q: NUL }, sessionId: "s1", planId: "p" }))
+  await log(() =>
+    store.tools.start({
+      id: "t1",
+      tool: "grep",
+      arguments: { q: NUL },
+      sessionId: "s1",
+      planId: "p",
+    }),
+  )
   clock.advance(5)
   await log(() => store.tools.finish("t1", { status: "succeeded", result: [LONE] }))
-  await log(() => store.tools.record({ id: "t2", tool: "ls", status: "failed", error: "boom", planId: "p" }))
+  await log(() =>
+    store.tools.record({ id: "t2", tool: "ls", status: "failed", error: "boom", planId: "p" }),
+  )
   await log(() => store.tools.start({ id: "t1", tool: "grep", arguments: { q: "other" } }))
   await log(() => store.tools.start({ tool: "x", sessionId: "missing" }))
   await log(() => store.tools.list({ planId: "p" }))

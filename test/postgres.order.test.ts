@@ -31,10 +31,14 @@ describePg("postgres event cursors under concurrent writers (R6)", () => {
       CREATE CONSTRAINT TRIGGER sleep_before_commit AFTER INSERT ON "${schema}".events
         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "${schema}".sleep_before_commit();`)
     for (let i = 1; i < WRITERS; i++) {
-      writers.push(await createPostgresBackend({ url: PG_URL, schema, poolSize: 1, migrate: false }))
+      writers.push(
+        await createPostgresBackend({ url: PG_URL, schema, poolSize: 1, migrate: false }),
+      )
     }
     for (let i = 0; i < TAILERS; i++) {
-      readers.push(await createPostgresBackend({ url: PG_URL, schema, poolSize: 1, migrate: false }))
+      readers.push(
+        await createPostgresBackend({ url: PG_URL, schema, poolSize: 1, migrate: false }),
+      )
     }
   })
 
@@ -65,7 +69,9 @@ describePg("postgres event cursors under concurrent writers (R6)", () => {
       let after: string | undefined
       for (;;) {
         const finished = done
-        const page = await store.events.query(after === undefined ? { limit: 1000 } : { after, limit: 1000 })
+        const page = await store.events.query(
+          after === undefined ? { limit: 1000 } : { after, limit: 1000 },
+        )
         for (const event of page.events) seen.push({ id: event.id, cursor: BigInt(event.cursor) })
         after = page.events.at(-1)?.cursor ?? after
         if (page.events.length === 0) {
@@ -75,9 +81,7 @@ describePg("postgres event cursors under concurrent writers (R6)", () => {
       }
     }
     const tailers = readers.map((backend) => tail(createStore(backend)))
-    await Promise.all(
-      writers.map((backend, w) => write(createStore(backend), EVENTS / WRITERS, w)),
-    )
+    await Promise.all(writers.map((backend, w) => write(createStore(backend), EVENTS / WRITERS, w)))
     done = true
     const results = await Promise.all(tailers)
 
@@ -87,7 +91,9 @@ describePg("postgres event cursors under concurrent writers (R6)", () => {
       expect(new Set(ids).size).toBe(ids.length)
       expect(ids.length).toBe(EVENTS)
       expect(ids.every((id) => written.has(id))).toBe(true)
-      expect(seen.every((event, i) => i === 0 || event.cursor > (seen[i - 1]?.cursor ?? 0n))).toBe(true)
+      expect(seen.every((event, i) => i === 0 || event.cursor > (seen[i - 1]?.cursor ?? 0n))).toBe(
+        true,
+      )
     }
   })
 })

@@ -8,7 +8,8 @@ import {
 } from "../../src/backends/postgres/index.js"
 
 /** The server the PostgreSQL tests use. */
-export const PG_URL = process.env.AGENTSTORE_TEST_PG_URL || "postgres://postgres@127.0.0.1:5432/test"
+export const PG_URL =
+  process.env.AGENTSTORE_TEST_PG_URL || "postgres://postgres@127.0.0.1:5432/test"
 
 function redacted(url: string): string {
   try {

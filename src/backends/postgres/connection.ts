@@ -55,7 +55,9 @@ export class Connection {
         max: options.max,
         application_name: "agentstore",
         options: `-c synchronous_commit=${options.synchronousCommit}`,
-        ...(options.statementTimeoutMs > 0 ? { statement_timeout: options.statementTimeoutMs } : {}),
+        ...(options.statementTimeoutMs > 0
+          ? { statement_timeout: options.statementTimeoutMs }
+          : {}),
       })
       this.#owned = true
       // An idle connection that dies is replaced on the next checkout; never crash the process.
@@ -72,7 +74,12 @@ export class Connection {
   /** Runs one statement (a prepared, named statement) and returns its rows. */
   async query<T>(sql: string, params: unknown[] = [], on: Queryable = this.pool): Promise<T[]> {
     try {
-      const result = await on.query({ name: statementName(sql), text: sql, values: params, types: TYPES })
+      const result = await on.query({
+        name: statementName(sql),
+        text: sql,
+        values: params,
+        types: TYPES,
+      })
       return result.rows as T[]
     } catch (error) {
       throw mapPgError(error, this.server)

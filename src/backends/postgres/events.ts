@@ -35,7 +35,9 @@ function appendSql(conn: Connection, checkExisting: boolean): string {
   const E = conn.table("events")
   const C = conn.table("event_counters")
   const existing = checkExisting
-    ? `SELECT ${COLUMNS.split(", ").map((column) => `e.${column}`).join(", ")}
+    ? `SELECT ${COLUMNS.split(", ")
+        .map((column) => `e.${column}`)
+        .join(", ")}
        FROM ${E} e JOIN input i ON e.namespace = $1 AND e.id = i.id`
     : `SELECT ${COLUMNS} FROM ${E} WHERE false`
   const differs = EVENT_CONTENT_COLUMNS.map(
@@ -96,7 +98,9 @@ export function postgresEvents(conn: Connection, channel: string): EventOps {
           break
         } catch (error) {
           if (violatedConstraint(error) === "events_session_fk") {
-            const missing = rows.filter((row) => row.session_id !== null).map((row) => row.session_id)
+            const missing = rows
+              .filter((row) => row.session_id !== null)
+              .map((row) => row.session_id)
             throw new ValidationError("sessionId", "refers to a session that does not exist", {
               sessionIds: [...new Set(missing)],
             })
@@ -176,17 +180,25 @@ export function postgresEvents(conn: Connection, channel: string): EventOps {
 
 function finishAppend(result: AppendResult, rows: Omit<EventRow, "cursor">[]): EventRow[] {
   const stored = new Map<string, EventRow>()
-  for (const row of result.existing ?? []) stored.set(row.id, { ...row, cursor: String(row.cursor) })
+  for (const row of result.existing ?? [])
+    stored.set(row.id, { ...row, cursor: String(row.cursor) })
   for (const row of rows) {
     const existing = stored.get(row.id)
-    if (existing && !sameColumns(existing, { ...row, cursor: existing.cursor }, EVENT_CONTENT_COLUMNS)) {
-      throw new ConflictError(`event ${row.id} already exists with different content`, { id: row.id })
+    if (
+      existing &&
+      !sameColumns(existing, { ...row, cursor: existing.cursor }, EVENT_CONTENT_COLUMNS)
+    ) {
+      throw new ConflictError(`event ${row.id} already exists with different content`, {
+        id: row.id,
+      })
     }
   }
   const fresh = rows.filter((row) => !stored.has(row.id))
   if (fresh.length > 0) {
     const first = BigInt(result.last ?? 0) - BigInt(fresh.length) + 1n
-    fresh.forEach((row, i) => stored.set(row.id, { ...row, cursor: String(first + BigInt(i)) }))
+    for (const [i, row] of fresh.entries()) {
+      stored.set(row.id, { ...row, cursor: String(first + BigInt(i)) })
+    }
   }
   return rows.map((row) => stored.get(row.id) as EventRow)
 }

@@ -107,7 +107,18 @@ export function postgresMessages(conn: Connection): MessageOps {
           if (!raced || attempt >= RESEND_RETRIES) throw error
         }
       }
-      return finishAppend(result, sessionId, rows, options.expectedSequence)
+      const stored = finishAppend(result, rows, options.expectedSequence)
+      if (stored !== "stale") return stored
+      // The statement's snapshot may predate the append that won: read the sequence now.
+      const [now] = await conn.query<{ last_sequence: number }>(
+        `SELECT last_sequence FROM ${S} WHERE namespace = $1 AND id = $2`,
+        [ns, sessionId],
+      )
+      const actual = now?.last_sequence ?? result.current
+      throw new ConflictError(
+        `session ${sessionId} is at sequence ${actual}, not the expected ${options.expectedSequence}`,
+        { sessionId, expectedSequence: options.expectedSequence, actualSequence: actual },
+      )
     },
 
     async listMessages(ns, sessionId, spec) {
@@ -166,29 +177,30 @@ export function postgresMessages(conn: Connection): MessageOps {
 
 function finishAppend(
   result: AppendResult,
-  sessionId: string,
   rows: Omit<MessageRow, "sequence">[],
   expectedSequence: number | undefined,
-): MessageRow[] | undefined {
+): MessageRow[] | undefined | "stale" {
   const stored = new Map<string, MessageRow>()
   for (const row of result.existing ?? []) stored.set(row.id, row)
   for (const row of rows) {
     const existing = stored.get(row.id)
-    if (existing && !sameColumns(existing, { ...row, sequence: existing.sequence }, MESSAGE_CONTENT_COLUMNS)) {
-      throw new ConflictError(`message ${row.id} already exists with different content`, { id: row.id })
+    if (
+      existing &&
+      !sameColumns(existing, { ...row, sequence: existing.sequence }, MESSAGE_CONTENT_COLUMNS)
+    ) {
+      throw new ConflictError(`message ${row.id} already exists with different content`, {
+        id: row.id,
+      })
     }
   }
   const fresh = rows.filter((row) => !stored.has(row.id))
   if (fresh.length > 0) {
     if (result.bumped === null) {
       if (result.current === null || expectedSequence === undefined) return undefined
-      throw new ConflictError(
-        `session ${sessionId} has moved past the expected sequence ${expectedSequence}`,
-        { sessionId, expectedSequence, actualSequence: result.current },
-      )
+      return "stale"
     }
     const first = result.bumped - fresh.length + 1
-    fresh.forEach((row, i) => stored.set(row.id, { ...row, sequence: first + i }))
+    for (const [i, row] of fresh.entries()) stored.set(row.id, { ...row, sequence: first + i })
   } else if (result.current === null) {
     return undefined
   }

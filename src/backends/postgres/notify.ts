@@ -23,8 +23,8 @@ export class Listener {
   /** Calls `onSignal` whenever events may have been appended to `ns`; returns the unwatch. */
   watch(ns: string, onSignal: () => void): () => void {
     if (this.#stopped) throw new Error("the backend is closed")
-    let set = this.#watchers.get(ns)
-    if (!set) this.#watchers.set(ns, (set = new Set()))
+    const set = this.#watchers.get(ns) ?? new Set<() => void>()
+    this.#watchers.set(ns, set)
     const entry = () => onSignal()
     set.add(entry)
     if (this.#client) queueMicrotask(entry)

@@ -20,7 +20,10 @@ const SAFE_JSON = (column: string) =>
 
 /** The same rewrite as `SAFE_JSON`, in JavaScript. */
 export function safeJsonText(json: string): string {
-  return json.replaceAll("\\\\", "\\u005c").replaceAll("\\u0000", "\\u0030").replaceAll("\\ud", "\\u0031d")
+  return json
+    .replaceAll("\\\\", "\\u005c")
+    .replaceAll("\\u0000", "\\u0030")
+    .replaceAll("\\ud", "\\u0031d")
 }
 
 /**
@@ -122,7 +125,12 @@ async function listPage(conn: Connection, ns: string, spec: SessionListSpec) {
   const T = conn.table("sessions")
   const base = sessionWhere(postgresDialect, ns, spec)
   const baseSql = numbered(render(base))
-  const where = keysetAfter({ sql: [...base.sql], params: [...base.params] }, spec.orderBy, spec.order, spec.after)
+  const where = keysetAfter(
+    { sql: [...base.sql], params: [...base.params] },
+    spec.orderBy,
+    spec.order,
+    spec.after,
+  )
   const dir = spec.order === "asc" ? "ASC" : "DESC"
   const n = where.params.length
   const page = `SELECT ${COLUMNS} FROM ${T}${numbered(render(where))} ORDER BY ${spec.orderBy} ${dir}, id ${dir} LIMIT $${n + 1} OFFSET $${n + 2}`

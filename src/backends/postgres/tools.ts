@@ -50,7 +50,10 @@ export function postgresTools(conn: Connection): ToolOps {
       for (let attempt = 0; attempt < 4; attempt++) {
         let found: (ToolRow & { fresh: boolean }) | undefined
         try {
-          ;[found] = await conn.run<ToolRow & { fresh: boolean }>(checkExisting ? upsert : insert, params)
+          ;[found] = await conn.run<ToolRow & { fresh: boolean }>(
+            checkExisting ? upsert : insert,
+            params,
+          )
         } catch (error) {
           if (violatedConstraint(error) !== "tools_session_fk") throw error
           throw new ValidationError("sessionId", "refers to a session that does not exist", {
@@ -60,9 +63,12 @@ export function postgresTools(conn: Connection): ToolOps {
         if (!found) continue
         const { fresh, ...stored } = found
         if (!fresh && !sameColumns(stored, row, TOOL_CONTENT_COLUMNS)) {
-          throw new ConflictError(`tool invocation ${row.id} already exists with different content`, {
-            id: row.id,
-          })
+          throw new ConflictError(
+            `tool invocation ${row.id} already exists with different content`,
+            {
+              id: row.id,
+            },
+          )
         }
         return stored
       }
