@@ -1,4 +1,5 @@
 import type pg from "pg"
+import { StoreClosedError } from "../../core/errors.js"
 
 /**
  * One LISTEN connection per backend, shared by every watcher. Notifications are only a
@@ -22,7 +23,7 @@ export class Listener {
 
   /** Calls `onSignal` whenever events may have been appended to `ns`; returns the unwatch. */
   watch(ns: string, onSignal: () => void): () => void {
-    if (this.#stopped) throw new Error("the backend is closed")
+    if (this.#stopped) throw new StoreClosedError()
     const set = this.#watchers.get(ns) ?? new Set<() => void>()
     this.#watchers.set(ns, set)
     const entry = () => onSignal()
@@ -31,7 +32,7 @@ export class Listener {
     else this.#connect()
     return () => {
       set.delete(entry)
-      if (set.size === 0) this.#watchers.delete(ns)
+      if (set.size === 0 && this.#watchers.get(ns) === set) this.#watchers.delete(ns)
       if (this.#watchers.size === 0) this.#release()
     }
   }
