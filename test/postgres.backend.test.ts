@@ -6,7 +6,7 @@ import type { Backend } from "../src/core/backend.js"
 import { manualClock } from "../src/core/clock.js"
 import { createStore, type Store } from "../src/core/store.js"
 import { isAgentStoreError } from "../src/index.js"
-import { describePg, dropSchema, openTestBackend } from "./support/postgres.js"
+import { describePg, dropSchema, openTestBackend, PG_URL } from "./support/postgres.js"
 
 /** What a call gave: its value, or its error code and field. */
 async function outcome(fn: () => Promise<unknown>): Promise<unknown> {
@@ -174,6 +174,34 @@ describePg("postgres backend", () => {
     expect(actual[9]).toMatchObject({ ok: { items: [{ id: "s1" }] } })
   })
 
+  it("signals watchers when another pool appends events, without taking a pool slot", async () => {
+    const writer = await openTestBackend()
+    const watcher = await createPostgresBackend({ url: PG_URL, schema: writer.schema, poolSize: 1 })
+    try {
+      const signals: string[] = []
+      let wake: () => void = () => {}
+      const next = () => new Promise<void>((resolve) => (wake = resolve))
+      let ready = next()
+      const stop = watcher.watch("w-ns", () => {
+        signals.push("w-ns")
+        wake()
+      })
+      await ready // once when the LISTEN is in place
+      ready = next()
+      await createStore(writer, { namespace: "other-ns" }).events.append({ kind: "k" })
+      await createStore(writer, { namespace: "w-ns" }).events.append({ kind: "k" })
+      await ready
+      // The only pool connection is still free for reads.
+      expect(await createStore(watcher, { namespace: "w-ns" }).events.count()).toBe(1)
+      expect(signals).toEqual(["w-ns", "w-ns"])
+      stop()
+    } finally {
+      await watcher.close()
+      await writer.close()
+      await dropSchema(writer.schema)
+    }
+  })
+
   it("migrates down to 0 and back up", async () => {
     const other = await openTestBackend()
     try {
@@ -202,7 +230,6 @@ describePg("postgres backend", () => {
 
   it("closes only the pool it opened", async () => {
     const { default: pg } = await import("pg")
-    const { PG_URL } = await import("./support/postgres.js")
     const pool = new pg.Pool({ connectionString: PG_URL, max: 2 })
     const schema = `t_pool_${Date.now()}`
     try {

@@ -1,8 +1,9 @@
-import type pg from "pg"
+import pg from "pg"
 import { StoreClosedError } from "../../core/errors.js"
 
 /**
- * One LISTEN connection per backend, shared by every watcher. Notifications are only a
+ * One LISTEN connection per backend (its own connection, made with the pool's settings, so
+ * it never takes a pool slot), shared by every watcher. Notifications are only a
  * signal (the payload is the namespace; the event cursor stays the truth), so a lost or
  * coalesced notification costs latency, never events: watchers are also signalled once the
  * LISTEN is in place and after every reconnect, and re-read from their cursor each time.
@@ -11,7 +12,7 @@ export class Listener {
   readonly #pool: pg.Pool
   readonly #channel: string
   readonly #watchers = new Map<string, Set<() => void>>()
-  #client: pg.PoolClient | undefined
+  #client: pg.Client | undefined
   #connecting: Promise<void> | undefined
   #stopped = false
   #retryMs = 50
@@ -52,32 +53,32 @@ export class Listener {
   }
 
   async #open(): Promise<void> {
-    let client: pg.PoolClient | undefined
+    const client = new pg.Client(this.#pool.options as pg.ClientConfig)
+    client.on("error", () => this.#lost(client))
+    client.on("end", () => this.#lost(client))
     try {
-      client = await this.#pool.connect()
+      await client.connect()
       client.on("notification", (message) => {
         if (message.channel === this.#channel) this.#signal(message.payload)
       })
-      client.on("error", () => this.#lost(client))
-      client.on("end", () => this.#lost(client))
       await client.query(`LISTEN "${this.#channel}"`)
       if (this.#stopped || this.#watchers.size === 0) {
-        client.release(true)
+        void client.end().catch(() => {})
         return
       }
       this.#client = client
       this.#retryMs = 50
       this.#signal(undefined)
     } catch {
-      client?.release(true)
+      void client.end().catch(() => {})
       this.#retry()
     }
   }
 
-  #lost(client: pg.PoolClient | undefined): void {
-    if (client === undefined || this.#client !== client) return
+  #lost(client: pg.Client): void {
+    if (this.#client !== client) return
     this.#client = undefined
-    client.release(true)
+    void client.end().catch(() => {})
     this.#retry()
   }
 
@@ -91,8 +92,7 @@ export class Listener {
   #release(): void {
     const client = this.#client
     this.#client = undefined
-    // Destroyed, not returned: a pooled connection must not keep listening.
-    client?.release(true)
+    void client?.end().catch(() => {})
   }
 
   /** Signals the watchers of one namespace, or all of them when `ns` is undefined. */
