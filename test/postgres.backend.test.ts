@@ -180,7 +180,10 @@ describePg("postgres backend", () => {
     try {
       const signals: string[] = []
       let wake: () => void = () => {}
-      const next = () => new Promise<void>((resolve) => (wake = resolve))
+      const next = () =>
+        new Promise<void>((resolve) => {
+          wake = resolve
+        })
       let ready = next()
       const stop = watcher.watch("w-ns", () => {
         signals.push("w-ns")

@@ -134,8 +134,12 @@ describePg("postgres under concurrency (R6, R8)", () => {
         const child = spawn(process.execPath, ["--input-type=module", "-e", script, PG_URL, schema])
         let out = ""
         let err = ""
-        child.stdout.on("data", (d) => (out += d))
-        child.stderr.on("data", (d) => (err += d))
+        child.stdout.on("data", (d) => {
+          out += d
+        })
+        child.stderr.on("data", (d) => {
+          err += d
+        })
         child.on("close", (code) => resolve({ code, out, err }))
       })
     try {

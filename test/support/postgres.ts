@@ -47,7 +47,9 @@ if (failure !== undefined) {
 export const pgAvailable: boolean = failure === undefined
 
 /** `describe` that runs only when the test server is reachable. */
-export const describePg = describe.skipIf(!pgAvailable)
+export function describePg(name: string, fn: () => void): void {
+  describe.skipIf(!pgAvailable)(name, fn)
+}
 
 /** A schema name no other test uses. */
 export function freshSchema(): string {
