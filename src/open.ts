@@ -51,7 +51,9 @@ export async function openBackend(
     return createSqliteBackend({ path: resolve(path), durability })
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new ValidationError("url", "the PostgreSQL backend is not available in this build")
+    // Loaded only here, so SQLite users never load the `pg` driver.
+    const { createPostgresBackend } = await import("./backends/postgres/index.js")
+    return createPostgresBackend({ url, durability })
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url))
     throw new ValidationError("url", `unsupported scheme in ${url}`)

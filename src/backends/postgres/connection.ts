@@ -1,0 +1,189 @@
+import { createHash } from "node:crypto"
+import { setTimeout as sleep } from "node:timers/promises"
+import pg from "pg"
+import { isRetryable, mapPgError } from "./errors.js"
+
+/** A driver-level client: a pooled connection or the pool itself. */
+type Queryable = pg.Pool | pg.PoolClient
+
+/** How the backend reaches PostgreSQL. */
+export interface ConnectionOptions {
+  /** A `postgres://` URL; the backend opens (and later closes) its own pool. */
+  connectionString?: string
+  /** A pool the caller owns; the backend never ends it. */
+  pool?: pg.Pool
+  /** Schema holding the tables. */
+  schema: string
+  /** Pool size when the backend opens the pool. */
+  max: number
+  /** Per-statement limit in ms on pools the backend opens; 0 = none. */
+  statementTimeoutMs: number
+  /** `synchronous_commit` for pools the backend opens. */
+  synchronousCommit: "on" | "local"
+}
+
+/** int8 and numeric counts come back as JS numbers; everything else as `pg` parses it. */
+const TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as never,
+}
+
+/** How many times a serialization failure or deadlock is retried before it reaches the caller. */
+export const MAX_RETRIES = 8
+
+/**
+ * The pool the backend runs on: statements are named (prepared once per connection), bigint
+ * columns are numbers, driver errors become store errors, and transactions retry on
+ * serialization failures and deadlocks.
+ */
+export class Connection {
+  readonly pool: pg.Pool
+  readonly schema: string
+  /** `host:port/database`, for error messages: never the password. */
+  readonly server: string
+  readonly #owned: boolean
+  #closed = false
+
+  constructor(options: ConnectionOptions) {
+    this.schema = options.schema
+    if (options.pool) {
+      this.pool = options.pool
+      this.#owned = false
+    } else {
+      this.pool = new pg.Pool({
+        connectionString: options.connectionString,
+        max: options.max,
+        application_name: "agentstore",
+        options: `-c synchronous_commit=${options.synchronousCommit}`,
+        ...(options.statementTimeoutMs > 0
+          ? { statement_timeout: options.statementTimeoutMs }
+          : {}),
+      })
+      this.#owned = true
+      // An idle connection that dies is replaced on the next checkout; never crash the process.
+      this.pool.on("error", () => {})
+    }
+    this.server = describeServer(this.pool)
+  }
+
+  /** `"schema"."table"`. */
+  table(name: string): string {
+    return `"${this.schema}"."${name}"`
+  }
+
+  /** Runs one statement (a prepared, named statement) and returns its rows. */
+  async query<T>(sql: string, params: unknown[] = [], on: Queryable = this.pool): Promise<T[]> {
+    try {
+      const result = await on.query({
+        name: statementName(sql),
+        text: sql,
+        values: params,
+        types: TYPES,
+      })
+      return result.rows as T[]
+    } catch (error) {
+      throw mapPgError(error, this.server)
+    }
+  }
+
+  /** Runs one statement on its own, retrying serialization failures and deadlocks. */
+  async run<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.retry(() => this.query<T>(sql, params))
+  }
+
+  /** Retries `fn` while it fails with a serialization failure or a deadlock. */
+  async retry<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn()
+      } catch (error) {
+        const cause = (error as { cause?: unknown }).cause ?? error
+        if (!isRetryable(cause) || attempt >= MAX_RETRIES) throw error
+        await sleep(Math.min(2 ** attempt, 50) * (0.5 + Math.random()))
+      }
+    }
+  }
+
+  /** Runs `fn` in one transaction on one pooled connection; retried as a whole on races. */
+  async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.retry(async () => {
+      let client: pg.PoolClient
+      try {
+        client = await this.pool.connect()
+      } catch (error) {
+        throw mapPgError(error, this.server)
+      }
+      let broken = false
+      try {
+        await client.query("BEGIN")
+        const result = await fn(client)
+        await client.query("COMMIT")
+        return result
+      } catch (error) {
+        broken = await rollback(client)
+        throw mapPgError(error, this.server)
+      } finally {
+        client.release(broken)
+      }
+    })
+  }
+
+  /** Ends the pool if the backend opened it; idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    if (this.#owned) await this.pool.end()
+  }
+}
+
+async function rollback(client: pg.PoolClient): Promise<boolean> {
+  try {
+    await client.query("ROLLBACK")
+    return false
+  } catch {
+    return true
+  }
+}
+
+const names = new Map<string, string>()
+
+/** A stable prepared-statement name for a SQL text. */
+function statementName(sql: string): string {
+  let name = names.get(sql)
+  if (!name) {
+    name = `agentstore_${createHash("sha1").update(sql).digest("hex").slice(0, 20)}`
+    names.set(sql, name)
+  }
+  return name
+}
+
+/** `host:port/database` of a pool, without user or password. */
+export function describeServer(pool: pg.Pool): string {
+  const options = pool.options as pg.PoolConfig
+  let host = options.host
+  let port: string | number | undefined = options.port
+  let database = options.database
+  if (options.connectionString) {
+    try {
+      const url = new URL(options.connectionString)
+      host = decodeURIComponent(url.hostname) || host
+      port = url.port || port
+      database = decodeURIComponent(url.pathname.slice(1)) || database
+    } catch {
+      return "the configured server"
+    }
+  }
+  return `${host ?? process.env.PGHOST ?? "localhost"}:${port ?? process.env.PGPORT ?? 5432}/${database ?? process.env.PGDATABASE ?? ""}`
+}
+
+/** Turns the shared builders' `?` placeholders into `$1, $2, …` (starting after `offset`). */
+export function numbered(sql: string, offset = 0): string {
+  let n = offset
+  return sql.replace(/\?/g, () => `$${++n}`)
+}
+
+/** The constraint a mapped driver error names, if any. */
+export function violatedConstraint(error: unknown): string | undefined {
+  const cause = (error as { cause?: { constraint?: unknown } })?.cause
+  return typeof cause?.constraint === "string" ? cause.constraint : undefined
+}

@@ -1,0 +1,204 @@
+import type { Backend, EventSummaryRow } from "../../core/backend.js"
+import { ConflictError, ValidationError } from "../../core/errors.js"
+import { EVENT_CONTENT_COLUMNS, type EventRow, sameColumns } from "../../core/rows.js"
+import { and, eventWhere, render, whereNamespace } from "../sql/where.js"
+import { type Connection, numbered, violatedConstraint } from "./connection.js"
+
+type EventOps = Pick<
+  Backend,
+  "appendEvents" | "queryEvents" | "countEvents" | "summarizeEvents" | "getEvent" | "deleteEvents"
+>
+
+const COLUMNS =
+  "cursor::text AS cursor, namespace, id, kind, data, text, session_id, agent, parent_id, artifact_ref, time"
+const INSERTED =
+  "cursor, namespace, id, kind, data, text, session_id, agent, parent_id, artifact_ref, time"
+
+/** What the append statement reports besides the rows it wrote. */
+interface AppendResult {
+  last: number | null
+  differs: number
+  existing: EventRow[] | null
+}
+
+/** How often an append that raced with an identical re-send is re-run (it then finds the row). */
+const RESEND_RETRIES = 3
+
+/**
+ * The whole append as one statement. Cursors come from the namespace's row in
+ * `event_counters`: the upsert locks that row until the transaction commits, so appends to
+ * one namespace take their cursors one transaction at a time and commit in cursor order. A
+ * reader paging by `after` can never see cursor n+1 before cursor n is visible
+ * (docs/postgres.md). The statement also NOTIFYs the namespace's channel, sent at commit.
+ */
+function appendSql(conn: Connection, checkExisting: boolean): string {
+  const E = conn.table("events")
+  const C = conn.table("event_counters")
+  const existing = checkExisting
+    ? `SELECT ${COLUMNS.split(", ")
+        .map((column) => `e.${column}`)
+        .join(", ")}
+       FROM ${E} e JOIN input i ON e.namespace = $1 AND e.id = i.id`
+    : `SELECT ${COLUMNS} FROM ${E} WHERE false`
+  const differs = EVENT_CONTENT_COLUMNS.map(
+    (column) => `e.${column} IS DISTINCT FROM i.${column}`,
+  ).join(" OR ")
+  return `WITH input AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[],
+      $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[])
+      WITH ORDINALITY AS t(id, kind, data, text, session_id, agent, parent_id, artifact_ref, time, ord)),
+  existing AS (${existing}),
+  differs AS (SELECT 1 FROM existing e JOIN input i ON i.id = e.id WHERE ${differs}),
+  fresh AS (SELECT i.*, row_number() OVER (ORDER BY i.ord) AS rn, count(*) OVER () AS n FROM input i
+    WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.id = i.id)),
+  bump AS (INSERT INTO ${C} AS c (namespace, last_cursor)
+    SELECT $1, count(*) FROM fresh HAVING count(*) > 0 AND NOT EXISTS (SELECT 1 FROM differs)
+    ON CONFLICT (namespace) DO UPDATE SET last_cursor = c.last_cursor + EXCLUDED.last_cursor
+    RETURNING last_cursor),
+  ins AS (INSERT INTO ${E} (${INSERTED})
+    SELECT b.last_cursor - f.n + f.rn, $1, f.id, f.kind, f.data, f.text, f.session_id, f.agent,
+      f.parent_id, f.artifact_ref, f.time FROM fresh f CROSS JOIN bump b RETURNING 1)
+  SELECT (SELECT last_cursor FROM bump) AS last, (SELECT count(*) FROM differs) AS differs,
+    (SELECT json_agg(e) FROM existing e) AS existing,
+    (SELECT pg_notify($11, $1) FROM bump) AS notified`
+}
+
+/** Event storage on PostgreSQL. */
+export function postgresEvents(conn: Connection, channel: string): EventOps {
+  const E = conn.table("events")
+  const sql = { checked: appendSql(conn, true), unchecked: appendSql(conn, false) }
+
+  const appendOnce = async (rows: Omit<EventRow, "cursor">[], checkExisting: boolean) => {
+    const column = <K extends keyof EventRow>(key: K) => rows.map((row) => row[key as never])
+    const [result] = await conn.run<AppendResult>(checkExisting ? sql.checked : sql.unchecked, [
+      rows[0]?.namespace,
+      column("id"),
+      column("kind"),
+      column("data"),
+      column("text"),
+      column("session_id"),
+      column("agent"),
+      column("parent_id"),
+      column("artifact_ref"),
+      column("time"),
+      channel,
+    ])
+    return result as AppendResult
+  }
+
+  return {
+    async appendEvents(rows, { checkExisting }) {
+      const ns = rows[0]?.namespace
+      if (rows.some((row) => row.namespace !== ns)) {
+        throw new ValidationError("events", "one call appends to one namespace")
+      }
+      let result: AppendResult
+      for (let attempt = 0; ; attempt++) {
+        try {
+          result = await appendOnce(rows, checkExisting)
+          break
+        } catch (error) {
+          if (violatedConstraint(error) === "events_session_fk") {
+            const missing = rows
+              .filter((row) => row.session_id !== null)
+              .map((row) => row.session_id)
+            throw new ValidationError("sessionId", "refers to a session that does not exist", {
+              sessionIds: [...new Set(missing)],
+            })
+          }
+          const raced = checkExisting && violatedConstraint(error) === "events_id"
+          if (!raced || attempt >= RESEND_RETRIES) throw error
+        }
+      }
+      return finishAppend(result, rows)
+    },
+
+    async queryEvents(ns, spec) {
+      const where = eventWhere(ns, spec)
+      const dir = spec.order === "asc" ? "ASC" : "DESC"
+      const n = where.params.length
+      return conn.query<EventRow>(
+        `SELECT ${COLUMNS} FROM ${E}${numbered(render(where))} ORDER BY ${E}.cursor ${dir} LIMIT $${n + 1}`,
+        [...where.params, spec.limit],
+      )
+    },
+
+    async countEvents(ns, filter) {
+      const where = eventWhere(ns, filter)
+      const [row] = await conn.query<{ n: number }>(
+        `SELECT count(*) AS n FROM ${E}${numbered(render(where))}`,
+        where.params,
+      )
+      return row?.n ?? 0
+    },
+
+    async summarizeEvents(ns, filter): Promise<EventSummaryRow> {
+      const where = eventWhere(ns, filter)
+      const clause = numbered(render(where))
+      const [row] = await conn.query<{
+        total: number
+        sessions: number
+        first: number | null
+        last: number | null
+        kinds: [string, number][] | null
+      }>(
+        `SELECT count(*) AS total, count(DISTINCT session_id) AS sessions, min(time) AS first,
+           max(time) AS last,
+           (SELECT json_agg(json_build_array(kind, n) ORDER BY kind)
+              FROM (SELECT kind, count(*) AS n FROM ${E}${clause} GROUP BY kind) k) AS kinds
+         FROM ${E}${clause}`,
+        where.params,
+      )
+      return {
+        total: row?.total ?? 0,
+        sessions: row?.sessions ?? 0,
+        firstTime: row?.first ?? null,
+        lastTime: row?.last ?? null,
+        byKind: row?.kinds ?? [],
+      }
+    },
+
+    async getEvent(ns, id) {
+      const [row] = await conn.query<EventRow>(
+        `SELECT ${COLUMNS} FROM ${E} WHERE namespace = $1 AND id = $2`,
+        [ns, id],
+      )
+      return row
+    },
+
+    async deleteEvents(ns, scope) {
+      const where = whereNamespace(ns)
+      if (scope.sessionId !== undefined) and(where, "session_id = ?", scope.sessionId)
+      if (scope.agent !== undefined) and(where, "agent = ?", scope.agent)
+      const [row] = await conn.run<{ n: number }>(
+        `WITH d AS (DELETE FROM ${E}${numbered(render(where))} RETURNING 1) SELECT count(*) AS n FROM d`,
+        where.params,
+      )
+      return row?.n ?? 0
+    },
+  }
+}
+
+function finishAppend(result: AppendResult, rows: Omit<EventRow, "cursor">[]): EventRow[] {
+  const stored = new Map<string, EventRow>()
+  for (const row of result.existing ?? [])
+    stored.set(row.id, { ...row, cursor: String(row.cursor) })
+  for (const row of rows) {
+    const existing = stored.get(row.id)
+    if (
+      existing &&
+      !sameColumns(existing, { ...row, cursor: existing.cursor }, EVENT_CONTENT_COLUMNS)
+    ) {
+      throw new ConflictError(`event ${row.id} already exists with different content`, {
+        id: row.id,
+      })
+    }
+  }
+  const fresh = rows.filter((row) => !stored.has(row.id))
+  if (fresh.length > 0) {
+    const first = BigInt(result.last ?? 0) - BigInt(fresh.length) + 1n
+    for (const [i, row] of fresh.entries()) {
+      stored.set(row.id, { ...row, cursor: String(first + BigInt(i)) })
+    }
+  }
+  return rows.map((row) => stored.get(row.id) as EventRow)
+}

@@ -1,0 +1,128 @@
+import type pg from "pg"
+import type { Backend, BackendCapabilities } from "../../core/backend.js"
+import { ValidationError } from "../../core/errors.js"
+import { Connection } from "./connection.js"
+import { postgresEvents } from "./events.js"
+import { postgresMessages } from "./messages.js"
+import { migrations } from "./migrations/index.js"
+import { migratePostgres, postgresMigrationStatus } from "./migrator.js"
+import { Listener } from "./notify.js"
+import { postgresSessions } from "./sessions.js"
+import { postgresTools } from "./tools.js"
+
+/** How to open the PostgreSQL backend. Give `url` or `pool`. */
+export interface PostgresConfig {
+  /** `postgres://user:password@host:port/database`; a `?schema=` parameter sets `schema`. */
+  url?: string
+  /** A pool the caller owns (the backend never ends it); its own settings apply. */
+  pool?: pg.Pool
+  /** Schema holding the tables, created by the first migration. Default `"agentstore"`. */
+  schema?: string
+  /** Connections in the pool the backend opens. Default 10. */
+  poolSize?: number
+  /** Per-statement time limit in ms on the pool the backend opens; 0 = none. Default 30 s. */
+  statementTimeoutMs?: number
+  /**
+   * `"normal"` commits with `synchronous_commit=local` (flushed on the primary before the call
+   * returns: survives a crash of the client, of the server and of its machine); `"full"` with
+   * `synchronous_commit=on` (also waits for synchronous standbys when there are some).
+   * Applies to the pool the backend opens. Default `"normal"`.
+   */
+  durability?: "normal" | "full"
+  /** Migrate to the latest schema on open. Default true. */
+  migrate?: boolean
+}
+
+/** The backend with its PostgreSQL extras. */
+export interface PostgresBackend extends Backend {
+  /** The schema the tables live in. */
+  readonly schema: string
+  /** The channel every event append NOTIFYs at commit, with the namespace as payload. */
+  readonly channel: string
+  /**
+   * Calls `onSignal` whenever events may have been appended to namespace `ns` (by any process
+   * on any machine), once the LISTEN is in place, and after a reconnect. A signal carries no
+   * data: re-read from your cursor. Returns a function that stops watching.
+   */
+  watch(ns: string, onSignal: () => void): () => void
+}
+
+const SCHEMA = /^[a-z_][a-z0-9_]{0,44}$/
+
+/**
+ * Opens a PostgreSQL backend: many processes on many machines may share one database.
+ * @example
+ * const backend = await createPostgresBackend({ url: "postgres://app@db:5432/app" })
+ */
+export async function createPostgresBackend(config: PostgresConfig): Promise<PostgresBackend> {
+  const { url, schema } = parseUrl(config)
+  const conn = new Connection({
+    ...(url === undefined ? {} : { connectionString: url }),
+    ...(config.pool === undefined ? {} : { pool: config.pool }),
+    schema,
+    max: config.poolSize ?? 10,
+    statementTimeoutMs: config.statementTimeoutMs ?? 30_000,
+    synchronousCommit: config.durability === "full" ? "on" : "local",
+  })
+  const channel = `agentstore_events_${schema}`
+  const listener = new Listener(conn.pool, channel)
+  const capabilities: BackendCapabilities = Object.freeze({
+    multiProcess: true,
+    notify: true,
+    maxBatch: 10_000,
+  })
+  let closed = false
+  const backend: PostgresBackend = {
+    name: "postgres",
+    capabilities,
+    schema,
+    channel,
+    migrate: (target) => migratePostgres(conn, migrations, target),
+    migrationStatus: () => postgresMigrationStatus(conn, migrations),
+    watch: (ns, onSignal) => listener.watch(ns, onSignal),
+    async close() {
+      if (closed) return
+      closed = true
+      listener.stop()
+      await conn.close()
+    },
+    ...postgresSessions(conn),
+    ...postgresMessages(conn),
+    ...postgresEvents(conn, channel),
+    ...postgresTools(conn),
+  }
+  try {
+    if (config.migrate !== false) await backend.migrate()
+  } catch (error) {
+    await backend.close()
+    throw error
+  }
+  return backend
+}
+
+function parseUrl(config: PostgresConfig): { url?: string; schema: string } {
+  if ((config.url === undefined) === (config.pool === undefined)) {
+    throw new ValidationError("config", "give exactly one of url or pool")
+  }
+  let url = config.url
+  let schema = config.schema
+  if (url !== undefined) {
+    let parsed: URL
+    try {
+      parsed = new URL(url)
+    } catch {
+      throw new ValidationError("url", "must be a postgres:// URL")
+    }
+    const fromUrl = parsed.searchParams.get("schema")
+    if (fromUrl !== null) {
+      schema ??= fromUrl
+      parsed.searchParams.delete("schema")
+      url = parsed.toString()
+    }
+  }
+  schema ??= "agentstore"
+  if (!SCHEMA.test(schema)) {
+    throw new ValidationError("schema", "must be 1-45 of a-z, 0-9 and _, not starting with a digit")
+  }
+  return url === undefined ? { schema } : { url, schema }
+}

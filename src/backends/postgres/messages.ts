@@ -1,0 +1,208 @@
+import type { Backend } from "../../core/backend.js"
+import { ConflictError } from "../../core/errors.js"
+import { MESSAGE_CONTENT_COLUMNS, type MessageRow, sameColumns } from "../../core/rows.js"
+import { type Connection, violatedConstraint } from "./connection.js"
+
+type MessageOps = Pick<
+  Backend,
+  "appendMessages" | "listMessages" | "getMessage" | "countMessages" | "truncateMessages"
+>
+
+const COLUMNS =
+  "namespace, id, session_id, sequence, role, content, name, tool_call_id, usage, metadata, created_at"
+
+/** What the append statement reports besides the rows it wrote. */
+interface AppendResult {
+  bumped: number | null
+  current: number | null
+  differs: number
+  existing: MessageRow[] | null
+}
+
+/** How often an append that raced with an identical re-send is re-run (it then finds the row). */
+const RESEND_RETRIES = 3
+
+/**
+ * The whole append as one statement: find re-sent ids, bump the session's counters (the row
+ * lock serialises appends to one session, and `expectedSequence` is checked against the
+ * latest committed value), insert the new rows with the sequences the bump handed out.
+ */
+function appendSql(conn: Connection, checkExisting: boolean): string {
+  const M = conn.table("messages")
+  const S = conn.table("sessions")
+  const input = `SELECT * FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+      $10::text[], $11::text[], $12::bigint[])
+      WITH ORDINALITY AS t(id, role, content, name, tool_call_id, usage, metadata, created_at, ord)`
+  const existing = checkExisting
+    ? `SELECT m.namespace, m.id, m.session_id, m.sequence, m.role, m.content, m.name, m.tool_call_id,
+         m.usage, m.metadata, m.created_at FROM ${M} m JOIN input i ON m.namespace = $1 AND m.id = i.id`
+    : `SELECT ${COLUMNS} FROM ${M} WHERE false`
+  const differs = MESSAGE_CONTENT_COLUMNS.map((column) =>
+    column === "session_id" ? "e.session_id <> $2" : `e.${column} IS DISTINCT FROM i.${column}`,
+  ).join(" OR ")
+  return `WITH input AS (${input}),
+  existing AS (${existing}),
+  differs AS (SELECT 1 FROM existing e JOIN input i ON i.id = e.id WHERE ${differs}),
+  fresh AS (SELECT i.*, row_number() OVER (ORDER BY i.ord) AS rn FROM input i
+    WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.id = i.id)),
+  bump AS (UPDATE ${S} s SET last_sequence = s.last_sequence + f.n, message_count = s.message_count + f.n,
+      updated_at = greatest(s.updated_at, $3::bigint)
+    FROM (SELECT count(*) AS n FROM fresh) f
+    WHERE s.namespace = $1 AND s.id = $2 AND f.n > 0 AND NOT EXISTS (SELECT 1 FROM differs)
+      AND ($4::bigint IS NULL OR s.last_sequence = $4::bigint)
+    RETURNING s.last_sequence, f.n),
+  ins AS (INSERT INTO ${M} (${COLUMNS})
+    SELECT $1, f.id, $2, b.last_sequence - b.n + f.rn, f.role, f.content, f.name, f.tool_call_id,
+      f.usage, f.metadata, f.created_at FROM fresh f CROSS JOIN bump b RETURNING 1)
+  SELECT (SELECT last_sequence FROM bump) AS bumped,
+    (SELECT last_sequence FROM ${S} WHERE namespace = $1 AND id = $2) AS current,
+    (SELECT count(*) FROM differs) AS differs,
+    (SELECT json_agg(e) FROM existing e) AS existing`
+}
+
+/** Message storage on PostgreSQL. */
+export function postgresMessages(conn: Connection): MessageOps {
+  const M = conn.table("messages")
+  const S = conn.table("sessions")
+  const sql = { checked: appendSql(conn, true), unchecked: appendSql(conn, false) }
+  const sessionExists = async (ns: string, id: string) =>
+    (await conn.query(`SELECT 1 FROM ${S} WHERE namespace = $1 AND id = $2`, [ns, id])).length > 0
+
+  const appendOnce = async (
+    ns: string,
+    sessionId: string,
+    rows: Omit<MessageRow, "sequence">[],
+    options: { expectedSequence?: number; checkExisting: boolean; now: number },
+  ) => {
+    const column = <K extends keyof MessageRow>(key: K) => rows.map((row) => row[key as never])
+    const [result] = await conn.run<AppendResult>(
+      options.checkExisting ? sql.checked : sql.unchecked,
+      [
+        ns,
+        sessionId,
+        options.now,
+        options.expectedSequence ?? null,
+        column("id"),
+        column("role"),
+        column("content"),
+        column("name"),
+        column("tool_call_id"),
+        column("usage"),
+        column("metadata"),
+        column("created_at"),
+      ],
+    )
+    return result as AppendResult
+  }
+
+  return {
+    async appendMessages(ns, sessionId, rows, options) {
+      let result: AppendResult
+      for (let attempt = 0; ; attempt++) {
+        try {
+          result = await appendOnce(ns, sessionId, rows, options)
+          break
+        } catch (error) {
+          const raced = options.checkExisting && violatedConstraint(error) === "messages_pkey"
+          if (!raced || attempt >= RESEND_RETRIES) throw error
+        }
+      }
+      const stored = finishAppend(result, rows, options.expectedSequence)
+      if (stored !== "stale") return stored
+      // The statement's snapshot may predate the append that won: read the sequence now.
+      const [now] = await conn.query<{ last_sequence: number }>(
+        `SELECT last_sequence FROM ${S} WHERE namespace = $1 AND id = $2`,
+        [ns, sessionId],
+      )
+      const actual = now?.last_sequence ?? result.current
+      throw new ConflictError(
+        `session ${sessionId} is at sequence ${actual}, not the expected ${options.expectedSequence}`,
+        { sessionId, expectedSequence: options.expectedSequence, actualSequence: actual },
+      )
+    },
+
+    async listMessages(ns, sessionId, spec) {
+      const params: unknown[] = [ns, sessionId, spec.limit]
+      let bounds = ""
+      if (spec.after !== undefined) bounds += ` AND sequence > $${params.push(spec.after)}`
+      if (spec.before !== undefined) bounds += ` AND sequence < $${params.push(spec.before)}`
+      const rows = await conn.query<MessageRow>(
+        `SELECT ${COLUMNS} FROM ${M} WHERE namespace = $1 AND session_id = $2${bounds}
+         ORDER BY sequence ${spec.order === "asc" ? "ASC" : "DESC"} LIMIT $3`,
+        params,
+      )
+      if (rows.length === 0 && !(await sessionExists(ns, sessionId))) return undefined
+      return rows
+    },
+
+    async getMessage(ns, id) {
+      const [row] = await conn.query<MessageRow>(
+        `SELECT ${COLUMNS} FROM ${M} WHERE namespace = $1 AND id = $2`,
+        [ns, id],
+      )
+      return row
+    },
+
+    async countMessages(ns, sessionId) {
+      const [row] = await conn.query<{ message_count: number }>(
+        `SELECT message_count FROM ${S} WHERE namespace = $1 AND id = $2`,
+        [ns, sessionId],
+      )
+      return row?.message_count
+    },
+
+    async truncateMessages(ns, sessionId, afterSequence, now) {
+      // The session row is locked first, so the DELETE's snapshot holds every committed append.
+      return conn.transaction(async (client) => {
+        const locked = await conn.query(
+          `SELECT 1 FROM ${S} WHERE namespace = $1 AND id = $2 FOR UPDATE`,
+          [ns, sessionId],
+          client,
+        )
+        if (locked.length === 0) return undefined
+        return conn.query<MessageRow>(
+          `WITH del AS (DELETE FROM ${M} WHERE namespace = $1 AND session_id = $2 AND sequence > $3
+             RETURNING ${COLUMNS}),
+           upd AS (UPDATE ${S} SET message_count = message_count - (SELECT count(*) FROM del),
+             last_sequence = least(last_sequence, $3::bigint), updated_at = greatest(updated_at, $4::bigint)
+             WHERE namespace = $1 AND id = $2 AND EXISTS (SELECT 1 FROM del) RETURNING 1)
+           SELECT ${COLUMNS} FROM del ORDER BY sequence`,
+          [ns, sessionId, afterSequence, now],
+          client,
+        )
+      })
+    },
+  }
+}
+
+function finishAppend(
+  result: AppendResult,
+  rows: Omit<MessageRow, "sequence">[],
+  expectedSequence: number | undefined,
+): MessageRow[] | undefined | "stale" {
+  const stored = new Map<string, MessageRow>()
+  for (const row of result.existing ?? []) stored.set(row.id, row)
+  for (const row of rows) {
+    const existing = stored.get(row.id)
+    if (
+      existing &&
+      !sameColumns(existing, { ...row, sequence: existing.sequence }, MESSAGE_CONTENT_COLUMNS)
+    ) {
+      throw new ConflictError(`message ${row.id} already exists with different content`, {
+        id: row.id,
+      })
+    }
+  }
+  const fresh = rows.filter((row) => !stored.has(row.id))
+  if (fresh.length > 0) {
+    if (result.bumped === null) {
+      if (result.current === null || expectedSequence === undefined) return undefined
+      return "stale"
+    }
+    const first = result.bumped - fresh.length + 1
+    for (const [i, row] of fresh.entries()) stored.set(row.id, { ...row, sequence: first + i })
+  } else if (result.current === null) {
+    return undefined
+  }
+  return rows.map((row) => stored.get(row.id) as MessageRow)
+}

@@ -1,0 +1,5 @@
+import type { Migration } from "../../../core/migrations.js"
+import { core } from "./001-core.js"
+
+/** PostgreSQL schema steps, in order. Version numbers are shared with the SQLite backend. */
+export const migrations: readonly Migration[] = [core]

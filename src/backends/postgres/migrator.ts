@@ -1,0 +1,131 @@
+import type pg from "pg"
+import type { MigrationStatus } from "../../core/backend.js"
+import { MigrationError } from "../../core/errors.js"
+import { latestVersion, type Migration, migrationChecksum } from "../../core/migrations.js"
+import type { Connection } from "./connection.js"
+
+interface AppliedRow {
+  version: number
+  name: string
+  checksum: string
+  applied_at: number
+}
+
+const TABLE = "agentstore_migrations"
+
+/**
+ * Moves the schema to `target` in one transaction that first takes a transaction-level
+ * advisory lock keyed by the schema name: concurrent migrators (any number of processes or
+ * machines) queue on the lock, and each re-reads the version after getting it, so a step is
+ * applied once and the others find the work done. DDL is transactional in PostgreSQL, so a
+ * failed step leaves the schema exactly as it was.
+ */
+export async function migratePostgres(
+  conn: Connection,
+  migrations: readonly Migration[],
+  target = latestVersion(migrations),
+): Promise<MigrationStatus> {
+  const latest = latestVersion(migrations)
+  if (!Number.isSafeInteger(target) || target < 0 || target > latest) {
+    throw new MigrationError(`cannot migrate to version ${target}; known versions are 0..${latest}`)
+  }
+  const status = await postgresMigrationStatus(conn, migrations)
+  if (status.current === target && status.applied.length > 0) {
+    verify(await readApplied(conn), migrations)
+    return status
+  }
+  await conn.transaction(async (client) => {
+    await client.query("SET LOCAL statement_timeout = 0")
+    await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
+      `agentstore.migrate.${conn.schema}`,
+    ])
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${conn.schema}"`)
+    await client.query(`SET LOCAL search_path TO "${conn.schema}"`)
+    await client.query(`CREATE TABLE IF NOT EXISTS ${TABLE} (
+      version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at bigint NOT NULL)`)
+    let current = verify(await readApplied(conn, client), migrations)
+    while (current !== target) current = await step(client, migrations, current, target)
+  })
+  return postgresMigrationStatus(conn, migrations)
+}
+
+async function step(
+  client: pg.PoolClient,
+  migrations: readonly Migration[],
+  current: number,
+  target: number,
+): Promise<number> {
+  try {
+    if (current < target) {
+      const next = migrations.find((m) => m.version === current + 1) as Migration
+      await client.query(next.up)
+      await client.query(
+        `INSERT INTO ${TABLE} (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)`,
+        [next.version, next.name, migrationChecksum(next), Date.now()],
+      )
+      return next.version
+    }
+    const last = migrations.find((m) => m.version === current) as Migration
+    await client.query(last.down)
+    await client.query(`DELETE FROM ${TABLE} WHERE version = $1`, [last.version])
+    return current - 1
+  } catch (cause) {
+    throw new MigrationError(
+      `migration step from version ${current} failed: ${(cause as Error).message}`,
+      { backend: "postgres", from: current },
+      cause,
+    )
+  }
+}
+
+async function readApplied(conn: Connection, client?: pg.PoolClient): Promise<AppliedRow[]> {
+  return conn.query<AppliedRow>(
+    `SELECT version, name, checksum, applied_at FROM ${conn.table(TABLE)} ORDER BY version`,
+    [],
+    client,
+  )
+}
+
+/** Checks applied steps against the code; returns the current version. */
+function verify(applied: AppliedRow[], migrations: readonly Migration[]): number {
+  const latest = latestVersion(migrations)
+  const current = applied.at(-1)?.version ?? 0
+  for (const row of applied) {
+    if (row.version > latest) {
+      throw new MigrationError(
+        `the database is at schema version ${current}, newer than this agentstore (${latest}); upgrade agentstore`,
+        { backend: "postgres", databaseVersion: current, codeVersion: latest },
+      )
+    }
+    const known = migrations.find((m) => m.version === row.version)
+    if (!known || migrationChecksum(known) !== row.checksum) {
+      throw new MigrationError(
+        `applied migration ${row.version} (${row.name}) does not match this code`,
+        { backend: "postgres", version: row.version },
+      )
+    }
+  }
+  return current
+}
+
+/** Applied and known versions. */
+export async function postgresMigrationStatus(
+  conn: Connection,
+  migrations: readonly Migration[],
+): Promise<MigrationStatus> {
+  const [found] = await conn.query<{ present: boolean }>(
+    "SELECT to_regclass($1) IS NOT NULL AS present",
+    [conn.table(TABLE)],
+  )
+  const applied = found?.present ? await readApplied(conn) : []
+  return {
+    current: applied.at(-1)?.version ?? 0,
+    latest: latestVersion(migrations),
+    applied: applied.map((row) => ({
+      version: row.version,
+      name: row.name,
+      checksum: row.checksum,
+      appliedAt: new Date(row.applied_at).toISOString(),
+    })),
+  }
+}
