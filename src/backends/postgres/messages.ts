@@ -5,7 +5,12 @@ import { type Connection, violatedConstraint } from "./connection.js"
 
 type MessageOps = Pick<
   Backend,
-  "appendMessages" | "listMessages" | "getMessage" | "countMessages" | "truncateMessages"
+  | "appendMessages"
+  | "listMessages"
+  | "getMessage"
+  | "countMessages"
+  | "truncateMessages"
+  | "popMessage"
 >
 
 const COLUMNS =
@@ -170,6 +175,29 @@ export function postgresMessages(conn: Connection): MessageOps {
           [ns, sessionId, afterSequence, now],
           client,
         )
+      })
+    },
+
+    async popMessage(ns, sessionId, now) {
+      // The session row lock orders this pop after every append that committed before it.
+      return conn.transaction(async (client) => {
+        const [session] = await conn.query<{ last_sequence: number }>(
+          `SELECT last_sequence FROM ${S} WHERE namespace = $1 AND id = $2 FOR UPDATE`,
+          [ns, sessionId],
+          client,
+        )
+        if (!session) return undefined
+        const [removed] = await conn.query<MessageRow>(
+          `WITH del AS (DELETE FROM ${M} WHERE namespace = $1 AND session_id = $2 AND sequence = $3
+             RETURNING ${COLUMNS}),
+           upd AS (UPDATE ${S} SET message_count = message_count - 1, last_sequence = last_sequence - 1,
+             updated_at = greatest(updated_at, $4::bigint)
+             WHERE namespace = $1 AND id = $2 AND EXISTS (SELECT 1 FROM del) RETURNING 1)
+           SELECT ${COLUMNS} FROM del`,
+          [ns, sessionId, session.last_sequence, now],
+          client,
+        )
+        return removed ?? null
       })
     },
   }
