@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from "node:timers/promises"
 import type { Event, EventFilter } from "../../core/types.js"
-import { brief, clock, num, paint, printJson, table } from "../format.js"
+import { brief, clock, num, oneLine, paint, printJson, table, truncate } from "../format.js"
 import type { CliArgs, CliCommand, CliIo, CliOption } from "../io.js"
 import { intOption, listOption } from "../parse.js"
 import { withStore } from "../program.js"
@@ -49,7 +48,7 @@ function rows(io: CliIo, events: Event[]): string[][] {
     paint(io, io.stdout, KIND_COLOUR[e.kind] ?? "bold", e.kind),
     e.agent ?? "-",
     e.sessionId ?? "-",
-    e.text ?? brief(e.data),
+    truncate(oneLine(e.text ?? brief(e.data)), 120),
   ])
 }
 
@@ -117,58 +116,67 @@ export const eventsTail: CliCommand = {
   name: "events tail",
   summary: "follow events live until Ctrl-C",
   options: [
-    ...FILTER_OPTIONS,
+    ...FILTER_OPTIONS.filter((o) => !/--since|--until/.test(o.flags)),
     {
       flags: "--last <n>",
       description: "print this many recent events first (0-1000)",
       default: "10",
     },
     { flags: "--max <n>", description: "stop after printing this many events" },
-    {
-      flags: "--interval <ms>",
-      description: "poll interval when the backend cannot notify",
-      default: "250",
-    },
+    { flags: "--interval <ms>", description: "re-read at least this often while idle" },
   ],
   async run(args, io) {
     const o = args.options
     const filter = filterOf(args)
     const last = intOption("last", o.last, 0, 1000) as number
     const max = intOption("max", o.max, 1)
-    const interval = intOption("interval", o.interval, 10, 60_000) as number
-    let stop = false
-    void io.interrupted?.().then(() => {
-      stop = true
-    })
+    const interval = intOption("interval", o.interval, 10, 60_000)
+    const stop = new AbortController()
+    void io.interrupted?.().then(() => stop.abort())
     return withStore(args, async (store) => {
-      let printed = 0
-      let headed = false
-      const print = (events: Event[]) => {
-        const take = max === undefined ? events : events.slice(0, max - printed)
-        if (take.length === 0) return
-        printed += take.length
-        if (args.global.json) {
-          for (const e of take) io.stdout.write(`${JSON.stringify(e)}\n`)
-          return
-        }
-        const text = table(HEADERS, rows(io, take))
-        io.stdout.write(headed ? text.slice(text.indexOf("\n") + 1) : text)
-        headed = true
-      }
+      const printer = tailPrinter(args, io)
       const newest = await store.events.tail(Math.max(1, last), filter)
-      let cursor = newest.at(-1)?.cursor
-      if (last > 0) print(newest)
-      while (!stop && (max === undefined || printed < max)) {
-        const page = await store.events.query({
-          ...filter,
-          limit: 1000,
-          ...(cursor ? { after: cursor } : {}),
-        })
-        print(page.events)
-        cursor = page.events.at(-1)?.cursor ?? cursor
-        if (!page.hasMore) await Promise.race([sleep(interval), io.interrupted?.()])
+      const after = newest.at(-1)?.cursor
+      if (last > 0) printer(newest.slice(0, max))
+      let printed = Math.min(last > 0 ? newest.length : 0, max ?? Number.MAX_SAFE_INTEGER)
+      const subscription = store.events.subscribe(filter, {
+        signal: stop.signal,
+        ...(after === undefined ? {} : { after }),
+        ...(interval === undefined ? {} : { pollIntervalMs: interval }),
+      })
+      try {
+        while (max === undefined || printed < max) {
+          const next = await subscription.next()
+          if (next.done) break
+          printer([next.value])
+          printed++
+        }
+      } finally {
+        subscription.close()
       }
       return 0
     })
   },
+}
+
+function padVisible(text: string, width: number): string {
+  const visible = text.replace(/\u001b\[[0-9;]*m/g, "").length
+  return visible >= width ? text : text + " ".repeat(width - visible)
+}
+
+function tailPrinter(args: CliArgs, io: CliIo): (events: Event[]) => void {
+  let headed = false
+  return (events) => {
+    if (events.length === 0) return
+    if (args.global.json) {
+      for (const e of events) io.stdout.write(`${JSON.stringify(e)}\n`)
+      return
+    }
+    const widths = [8, 19, 16, 12, 26]
+    const line = (cells: string[]) =>
+      cells.map((c, i) => (i < widths.length ? padVisible(c, widths[i] as number) : c)).join("  ")
+    if (!headed) io.stdout.write(`${line(HEADERS)}\n`)
+    headed = true
+    for (const row of rows(io, events)) io.stdout.write(`${line(row)}\n`)
+  }
 }
