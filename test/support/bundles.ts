@@ -40,10 +40,13 @@ export async function canonical(store: Store): Promise<unknown> {
   const events = (await store.events.query({ limit: 1000 })).events
   const tools = (await store.tools.list({ limit: 1000, order: "asc" })).items
   const ids = new Map<string, string>()
-  sessions.forEach((s, i) => ids.set(s.id, `S${i}`))
-  messages.forEach((m, i) => ids.set(m.id, `M${i}`))
-  events.forEach((e, i) => ids.set(e.id, `E${i}`))
-  tools.forEach((t, i) => ids.set(t.id, `T${i}`))
+  const number = (prefix: string, list: { id: string }[]) => {
+    for (const [i, item] of list.entries()) ids.set(item.id, `${prefix}${i}`)
+  }
+  number("S", sessions)
+  number("M", messages)
+  number("E", events)
+  number("T", tools)
   const id = (v: string | null) => (v === null ? null : (ids.get(v) ?? `?${v}`))
   return {
     sessions: sessions.map(({ namespace: _, ...s }) => ({ ...s, id: id(s.id) })),
