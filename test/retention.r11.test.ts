@@ -33,7 +33,11 @@ it("R11: retention in batches while 4 processes append: no SQLITE_BUSY, nothing 
     const longAgo = Date.now() - 48 * 3_600_000
     for (let i = 0; i < OLD; i += 5_000) {
       await store.events.appendMany(
-        Array.from({ length: 5_000 }, (_, j) => ({ kind: "stale", sessionId: old.id, time: longAgo + i + j })),
+        Array.from({ length: 5_000 }, (_, j) => ({
+          kind: "stale",
+          sessionId: old.id,
+          time: longAgo + i + j,
+        })),
       )
     }
     const writers = Array.from({ length: WRITERS }, () => writer(url))
@@ -45,7 +49,10 @@ it("R11: retention in batches while 4 processes append: no SQLITE_BUSY, nothing 
     let maxLock = 0
     let runs = 0
     while (!done || runs === 0) {
-      const report = await store.retention.run({ policy: { events: { maxAge: "24h" } }, batchSize: 200 })
+      const report = await store.retention.run({
+        policy: { events: { maxAge: "24h" } },
+        batchSize: 200,
+      })
       deleted += report.deleted.events
       maxLock = Math.max(maxLock, report.maxLockHeldMs)
       runs++
@@ -59,7 +66,9 @@ it("R11: retention in batches while 4 processes append: no SQLITE_BUSY, nothing 
     expect(deleted).toBe(OLD)
     expect(await store.events.count({ kinds: ["stale"] })).toBe(0)
     expect(await store.events.count({ kinds: ["fresh"] })).toBe(WRITERS * PER_WRITER)
-    console.log(`R11: ${runs} retention runs, ${OLD} old events removed, longest write-lock hold ${maxLock.toFixed(1)} ms`)
+    console.log(
+      `R11: ${runs} retention runs, ${OLD} old events removed, longest write-lock hold ${maxLock.toFixed(1)} ms`,
+    )
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

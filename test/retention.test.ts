@@ -57,7 +57,9 @@ describe("retention policies", () => {
         code: "VALIDATION",
       })
     }
-    await expect(store.retention.run({ policy: {}, batchSize: 0 })).rejects.toMatchObject({ code: "VALIDATION" })
+    await expect(store.retention.run({ policy: {}, batchSize: 0 })).rejects.toMatchObject({
+      code: "VALIDATION",
+    })
     expect(await kinds()).toEqual(["old"])
     expect(parseDuration("d", "90d")).toBe(90 * 24 * HOUR)
     expect(resolvePolicy({})).toEqual({ pinned: [] })
@@ -70,7 +72,11 @@ describe("retention policies", () => {
     const now = clock()
     for (const id of [s.id, pinned.id, listed.id]) {
       await store.events.appendMany(
-        Array.from({ length: 25 }, (_, i) => ({ kind: "old", sessionId: id, time: now - 3 * HOUR - i })),
+        Array.from({ length: 25 }, (_, i) => ({
+          kind: "old",
+          sessionId: id,
+          time: now - 3 * HOUR - i,
+        })),
       )
       await store.events.append({ kind: "new", sessionId: id, time: now - HOUR + 1 })
     }
@@ -108,7 +114,9 @@ describe("retention policies", () => {
       { role: "user", content: "1" },
       { role: "user", content: "2" },
     ])
-    await store.events.appendMany(Array.from({ length: 30 }, () => ({ kind: "x", sessionId: old.id })))
+    await store.events.appendMany(
+      Array.from({ length: 30 }, () => ({ kind: "x", sessionId: old.id })),
+    )
     await store.tools.record({ tool: "t", sessionId: old.id, status: "succeeded" })
     const running = await store.tools.start({ tool: "slow" })
     clock.advance(10 * HOUR)
@@ -116,7 +124,9 @@ describe("retention policies", () => {
     await store.messages.appendMany(fresh.id, [{ role: "user", content: "3" }])
     await store.messages.append(old.id, { role: "user", content: "4" })
 
-    const r1 = await store.retention.run({ policy: { messages: { maxAge: "5h" }, toolInvocations: { maxAge: "5h" } } })
+    const r1 = await store.retention.run({
+      policy: { messages: { maxAge: "5h" }, toolInvocations: { maxAge: "5h" } },
+    })
     expect(r1.deleted).toMatchObject({ messages: 2, toolInvocations: 1 })
     expect((await store.messages.list(old.id)).messages.map((m) => m.content)).toEqual(["4"])
     expect((await store.sessions.get(old.id)).messageCount).toBe(1)
@@ -134,7 +144,9 @@ describe("retention policies", () => {
   it("reclaims space with incremental vacuum", async () => {
     const big = "x".repeat(20_000)
     for (let i = 0; i < 10; i++) {
-      await store.events.appendMany(Array.from({ length: 50 }, () => ({ kind: "big", text: big, time: 1000 })))
+      await store.events.appendMany(
+        Array.from({ length: 50 }, () => ({ kind: "big", text: big, time: 1000 })),
+      )
     }
     const file = join(dir, "store.db")
     await store.retention.run({ policy: { events: { maxAge: "1h" } }, reclaim: false })

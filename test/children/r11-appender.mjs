@@ -12,7 +12,11 @@ try {
   for (let i = 0; i < total; i += size) {
     const n = Math.min(size, total - i)
     await store.events.appendMany(
-      Array.from({ length: n }, (_, j) => ({ kind: "fresh", sessionId: session.id, data: { i: i + j } })),
+      Array.from({ length: n }, (_, j) => ({
+        kind: "fresh",
+        sessionId: session.id,
+        data: { i: i + j },
+      })),
     )
     await store.messages.append(session.id, { role: "user", content: `m${i}` })
   }
