@@ -110,7 +110,7 @@ function printReport(io: CliIo, r: RetentionReport): void {
     return
   }
   io.stdout.write(
-    `${num(r.batches)} batches in ${r.durationMs} ms, longest write-lock hold ${r.maxLockHeldMs.toFixed(1)} ms\n`,
+    `${num(r.batches)} ${r.batches === 1 ? "batch" : "batches"} in ${r.durationMs} ms, longest write-lock hold ${r.maxLockHeldMs.toFixed(1)} ms\n`,
   )
   io.stdout.write(
     r.reclaimed.supported
