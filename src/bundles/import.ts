@@ -63,7 +63,7 @@ export async function importBundle(
   }
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
   const newId = ulidFactory(systemClock)
-  const fresh = (_type: RecordType, id: string) => (options.keepIds ? id : newId())
+  const fresh = (_type: RecordType, id: string) => (options.keepIds ? id : flat(newId()))
   const { current } = await target.migrationStatus()
   const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), "agentstore-import-"))
   try {
@@ -94,6 +94,11 @@ export async function importBundle(
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+/** A flat copy of a string built by concatenation (one allocation instead of a rope of 26). */
+function flat(text: string): string {
+  return Buffer.from(text, "latin1").toString("latin1")
 }
 
 function* remapped(

@@ -108,7 +108,7 @@ function candidates(ns: string, rule: PruneRule): { sql: string; params: unknown
     if ("olderThan" in rule) {
       return {
         key: "cursor",
-        sql: `SELECT cursor FROM events e WHERE e.namespace = ? AND e.time < ? AND ${p.sql} ORDER BY cursor`,
+        sql: `SELECT cursor FROM events e WHERE e.namespace = ? AND e.time < ? AND ${p.sql} ORDER BY time, cursor`,
         params: [ns, rule.olderThan, ...p.params],
       }
     }
