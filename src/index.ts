@@ -1,12 +1,28 @@
 export { createSqliteBackend, type SqliteConfig } from "./backends/sqlite/index.js"
+export { type ExportOptions, type ExportResult, exportBundle } from "./bundles/export.js"
+export {
+  BUNDLE_FORMAT,
+  BUNDLE_FORMAT_VERSION,
+  type BundleCounts,
+  type BundleHeader,
+  type BundleLimits,
+  type BundleSelection,
+  type BundleTrailer,
+  DEFAULT_LIMITS,
+} from "./bundles/format.js"
+export { type ImportOptions, type ImportResult, importBundle } from "./bundles/import.js"
 export type {
   Backend,
   BackendCapabilities,
   EventFilterSpec,
   EventQuerySpec,
   EventSummaryRow,
+  ImportRow,
+  MaintenanceOps,
   MessageListSpec,
   MigrationStatus,
+  PruneBatchResult,
+  PruneRule,
   SessionListSpec,
   SessionPatch,
   ToolListSpec,
@@ -69,3 +85,19 @@ export type {
   UsageInput,
 } from "./core/types.js"
 export { defaultStoreUrl, type OpenStoreOptions, openBackend, openStore } from "./open.js"
+export type { RetentionApi } from "./retention/index.js"
+export {
+  type Duration,
+  parseDuration,
+  policyFor,
+  type RetentionConfig,
+  type RetentionPolicy,
+  resolvePolicy,
+} from "./retention/policy.js"
+export {
+  type DomainCounts,
+  type RetentionCounters,
+  type RetentionReport,
+  type RetentionRunOptions,
+  retentionCounters,
+} from "./retention/run.js"

@@ -8,6 +8,8 @@ import { createStore, type Store, type StoreOptions } from "./core/store.js"
 export interface OpenStoreOptions extends StoreOptions {
   /** `"normal"` (default) survives a process crash; `"full"` also survives power loss. */
   durability?: "normal" | "full"
+  /** Bring the schema to the latest version on open. Default true. */
+  migrate?: boolean
 }
 
 /** The store location used when none is given: `AGENTSTORE_URL`, else `./.agentstore`. */
@@ -26,8 +28,8 @@ export async function openStore(
   url: string = defaultStoreUrl(),
   options: OpenStoreOptions = {},
 ): Promise<Store> {
-  const { durability, ...storeOptions } = options
-  const backend = await openBackend(url, durability ?? "normal")
+  const { durability, migrate, ...storeOptions } = options
+  const backend = await openBackend(url, durability ?? "normal", migrate ?? true)
   try {
     return createStore(backend, storeOptions)
   } catch (error) {
@@ -40,15 +42,16 @@ export async function openStore(
 export async function openBackend(
   url: string,
   durability: "normal" | "full" = "normal",
+  migrate = true,
 ): Promise<Backend> {
   if (typeof url !== "string" || url.length === 0)
     throw new ValidationError("url", "must be a store URL")
   if (url === ":memory:" || url === "sqlite::memory:")
-    return createSqliteBackend({ path: ":memory:", durability })
+    return createSqliteBackend({ path: ":memory:", durability, migrate })
   if (url.startsWith("sqlite:")) {
     const path = url.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "")
     if (path.length === 0) throw new ValidationError("url", "sqlite: needs a file path")
-    return createSqliteBackend({ path: resolve(path), durability })
+    return createSqliteBackend({ path: resolve(path), durability, migrate })
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
     // Loaded only here, so SQLite users never load the `pg` driver.
@@ -57,5 +60,5 @@ export async function openBackend(
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url))
     throw new ValidationError("url", `unsupported scheme in ${url}`)
-  return createSqliteBackend({ path: join(resolve(url), "store.db"), durability })
+  return createSqliteBackend({ path: join(resolve(url), "store.db"), durability, migrate })
 }

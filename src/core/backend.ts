@@ -198,4 +198,52 @@ export interface Backend {
   ): Promise<ToolRow | undefined>
   listTools(ns: string, spec: ToolListSpec): Promise<ToolRow[]>
   deleteToolsByPlan(ns: string, planId: string): Promise<number>
+
+  /** Bulk import with given ids and batched pruning; absent on a backend that cannot do them. */
+  readonly maintenance?: MaintenanceOps
+}
+
+/** One row to import, tagged with its table. Events get fresh cursors in iteration order. */
+export type ImportRow =
+  | { table: "sessions"; row: SessionRow }
+  | { table: "messages"; row: MessageRow }
+  | { table: "events"; row: Omit<EventRow, "cursor"> }
+  | { table: "tool_invocations"; row: ToolRow }
+
+/** A retention rule the backend applies in small batches. Times are epoch ms. */
+export type PruneRule =
+  | { domain: "events"; olderThan: number; pinned: string[] }
+  | { domain: "events"; keepPerSession: number; pinned: string[] }
+  | { domain: "events"; keepPerAgent: number; pinned: string[] }
+  | { domain: "messages"; olderThan: number; pinned: string[] }
+  | { domain: "tool_invocations"; olderThan: number; pinned: string[] }
+  | { domain: "sessions"; olderThan: number; pinned: string[] }
+
+/** What one prune batch did: rows removed per table and how long it held the write lock. */
+export interface PruneBatchResult {
+  deleted: Partial<Record<"sessions" | "messages" | "events" | "tool_invocations", number>>
+  /** True when the rule may still match rows (call again). */
+  more: boolean
+  lockHeldMs: number
+}
+
+/**
+ * Maintenance operations: writing records with given ids (bundle import) and deleting in
+ * small batches (retention). Each call is still one transaction.
+ */
+export interface MaintenanceOps {
+  /**
+   * Inserts every row `rows()` yields in ONE transaction: any failure (an id that exists →
+   * `ConflictError`) writes nothing. Session numbers keep their relative order, shifted past
+   * the agent's current maximum in the namespace. Returns rows written per table.
+   */
+  importRows(ns: string, rows: () => Iterable<ImportRow>): Promise<Record<string, number>>
+  /** Deletes at most `limit` rows matched by `rule` (sessions: their children first). */
+  pruneBatch(ns: string, rule: PruneRule, limit: number): Promise<PruneBatchResult>
+  /** How many rows `rule` matches now (a dry run). */
+  countPrunable(ns: string, rule: PruneRule): Promise<number>
+  /** Returns free pages to the file system, at most `maxPages` per call. */
+  reclaimSpace(
+    maxPages: number,
+  ): Promise<{ supported: boolean; freedPages: number; freePages: number; pageSize: number }>
 }

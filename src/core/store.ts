@@ -1,3 +1,4 @@
+import { createRetentionApi, type RetentionApi } from "../retention/index.js"
 import type { Backend, MigrationStatus } from "./backend.js"
 import { type Clock, systemClock } from "./clock.js"
 import { Lifecycle, type StoreContext } from "./context.js"
@@ -24,6 +25,8 @@ export interface Store extends AsyncDisposable {
   readonly messages: MessagesApi
   readonly events: EventsApi
   readonly tools: ToolsApi
+  /** Retention policies applied in small batches. */
+  readonly retention: RetentionApi
   /** A view of the same store scoped to another namespace (shares the connection). */
   withNamespace(namespace: string): Store
   /** Schema versions applied and known. */
@@ -71,6 +74,7 @@ function buildView(
     messages: createMessagesApi(ctx),
     events: createEventsApi(ctx),
     tools: createToolsApi(ctx),
+    retention: createRetentionApi(ctx),
     withNamespace: (ns) => buildView(lifecycle, backend, clock, newId, ns),
     migrationStatus: async () => lifecycle.backend().migrationStatus(),
     close: () => lifecycle.close(),

@@ -34,6 +34,9 @@ export class Connection {
       () => new Database(options.path, { timeout: Math.min(5000, options.busyTimeoutMs) }),
     )
     retryOpen(() => {
+      if (!memory && this.db.pragma("page_count", { simple: true }) === 0) {
+        this.db.pragma("auto_vacuum = INCREMENTAL")
+      }
       if (!memory) this.db.pragma("journal_mode = WAL")
       this.db.pragma(`synchronous = ${options.durability === "full" ? "FULL" : "NORMAL"}`)
       this.db.pragma("foreign_keys = ON")

@@ -1,6 +1,7 @@
 import type { Backend, BackendCapabilities } from "../../core/backend.js"
 import { Connection } from "./connection.js"
 import { sqliteEvents } from "./events.js"
+import { sqliteMaintenance } from "./maintenance.js"
 import { sqliteMessages } from "./messages.js"
 import { migrations } from "./migrations/index.js"
 import { migrateSqlite, sqliteMigrationStatus } from "./migrator.js"
@@ -68,6 +69,7 @@ export async function createSqliteBackend(config: SqliteConfig): Promise<Backend
     },
     watch: watch.watch,
     ...sqliteTools(conn),
+    maintenance: sqliteMaintenance(conn),
   }
   try {
     if (config.migrate !== false) await backend.migrate()

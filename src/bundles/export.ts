@@ -1,0 +1,246 @@
+import { createHash, type Hash } from "node:crypto"
+import { once } from "node:events"
+import type { Writable } from "node:stream"
+import { createGzip } from "node:zlib"
+import { ValidationError } from "../core/errors.js"
+import type { Store } from "../core/store.js"
+import type { Session } from "../core/types.js"
+import { checkId, checkName } from "../core/validation.js"
+import {
+  BUNDLE_FORMAT,
+  BUNDLE_FORMAT_VERSION,
+  type BundleCounts,
+  type BundleHeader,
+  type BundleSelection,
+  emptyCounts,
+  type RecordType,
+} from "./format.js"
+import { eventRecord, sessionRecord, toolRecord } from "./records.js"
+
+/** What to export and how. Give `sessions` or `agent`, or neither for the whole namespace. */
+export interface ExportOptions {
+  sessions?: string[]
+  agent?: string
+  /** Compress with gzip. Default false. */
+  gzip?: boolean
+  /** Called after every page with the records written so far and the expected total. */
+  onProgress?: (done: number, expected: number) => void
+}
+
+/** What an export wrote. */
+export interface ExportResult {
+  counts: BundleCounts
+  sha256: string
+  bytes: number
+}
+
+const PAGE = 1000
+
+/** Writes lines, hashing the uncompressed bytes and honouring back-pressure. */
+class LineSink {
+  readonly hash: Hash = createHash("sha256")
+  bytes = 0
+  readonly counts = emptyCounts()
+  constructor(
+    readonly out: Writable,
+    readonly progress: () => void,
+  ) {}
+
+  async line(value: unknown, type?: RecordType): Promise<void> {
+    const text = `${JSON.stringify(value)}\n`
+    this.hash.update(text)
+    await this.raw(text)
+    if (type) {
+      this.counts[type]++
+      if (this.counts[type] % PAGE === 0) this.progress()
+    }
+  }
+
+  async raw(text: string): Promise<void> {
+    this.bytes += Buffer.byteLength(text)
+    if (!this.out.write(text)) await once(this.out, "drain")
+  }
+}
+
+/**
+ * Streams a bundle of `store`'s namespace to `destination`: a header, the records of every
+ * domain paged by cursor (memory stays flat however large the store), and a trailer with the
+ * SHA-256 of everything before it. Does not end `destination` when it is `process.stdout`.
+ * @example
+ * await exportBundle(store, createWriteStream("backup.ndjson.gz"), { gzip: true })
+ */
+export async function exportBundle(
+  store: Store,
+  destination: Writable,
+  options: ExportOptions = {},
+): Promise<ExportResult> {
+  const selection = selectionOf(options)
+  const sessions = await selectedSessions(store, selection)
+  const expected = await expectedCounts(store, selection, sessions)
+  const total = Object.values(expected).reduce((a, b) => a + b, 0)
+  const out = options.gzip ? createGzip() : destination
+  if (options.gzip) out.pipe(destination, { end: destination !== (process.stdout as Writable) })
+  const sink = new LineSink(out, () =>
+    options.onProgress?.(
+      Object.values(sink.counts).reduce((a, b) => a + b, 0),
+      total,
+    ),
+  )
+  const status = await store.migrationStatus()
+  const header: BundleHeader = {
+    type: "header",
+    format: BUNDLE_FORMAT,
+    formatVersion: BUNDLE_FORMAT_VERSION,
+    schemaVersion: status.current,
+    createdAt: new Date().toISOString(),
+    source: { namespace: store.namespace, backend: store.backend.name, selection },
+    counts: expected,
+  }
+  await sink.line(header)
+  await writeRecords(store, sink, selection, sessions)
+  const sha256 = sink.hash.digest("hex")
+  await sink.raw(`${JSON.stringify({ type: "trailer", counts: sink.counts, sha256 })}\n`)
+  options.onProgress?.(total, total)
+  await finish(out, destination, options.gzip === true)
+  return { counts: sink.counts, sha256, bytes: sink.bytes }
+}
+
+async function finish(out: Writable, destination: Writable, gzip: boolean): Promise<void> {
+  if (gzip) {
+    const ended = once(out, "end")
+    out.end()
+    await ended
+  }
+  if (destination === (process.stdout as Writable)) return
+  if (!gzip) destination.end()
+  if (!destination.writableFinished) await once(destination, "finish")
+}
+
+function selectionOf(options: ExportOptions): BundleSelection {
+  if (options.sessions !== undefined && options.agent !== undefined) {
+    throw new ValidationError("selection", "give sessions or agent, not both")
+  }
+  if (options.sessions !== undefined) {
+    return { sessions: options.sessions.map((id, i) => checkId(`sessions[${i}]`, id)) }
+  }
+  if (options.agent !== undefined) return { agent: checkName("agent", options.agent) }
+  return { all: true }
+}
+
+async function selectedSessions(store: Store, selection: BundleSelection): Promise<Session[]> {
+  if ("sessions" in selection) {
+    const out: Session[] = []
+    for (const id of new Set(selection.sessions)) out.push(await store.sessions.get(id))
+    return out
+  }
+  const out: Session[] = []
+  let cursor: string | undefined
+  for (;;) {
+    const page = await store.sessions.list({
+      ...("agent" in selection ? { agent: selection.agent } : {}),
+      orderBy: "createdAt",
+      order: "asc",
+      limit: PAGE,
+      ...(cursor ? { cursor } : {}),
+    })
+    out.push(...page.items)
+    if (!page.hasMore || !page.nextCursor) return out
+    cursor = page.nextCursor
+  }
+}
+
+async function expectedCounts(
+  store: Store,
+  selection: BundleSelection,
+  sessions: Session[],
+): Promise<BundleCounts> {
+  const counts = emptyCounts()
+  counts.session = sessions.length
+  for (const s of sessions) counts.message += s.messageCount
+  if ("all" in selection) counts.event = await store.events.count()
+  else {
+    for (const s of sessions) counts.event += await store.events.count({ sessionId: s.id })
+  }
+  return counts
+}
+
+async function writeRecords(
+  store: Store,
+  sink: LineSink,
+  selection: BundleSelection,
+  sessions: Session[],
+): Promise<void> {
+  const ids = new Set(sessions.map((s) => s.id))
+  for (const s of sessions)
+    await sink.line({ type: "session", record: sessionRecord(s) }, "session")
+  for (const s of sessions) await writeMessages(store, sink, s.id)
+  if ("all" in selection) {
+    await writeEvents(store, sink, {}, (e) => e.sessionId === null || ids.has(e.sessionId))
+  } else {
+    for (const s of sessions) await writeEvents(store, sink, { sessionId: s.id }, () => true)
+    if ("agent" in selection) {
+      await writeEvents(store, sink, { agent: selection.agent }, (e) => e.sessionId === null)
+    }
+  }
+  if ("all" in selection) {
+    await writeTools(store, sink, undefined, (t) => t.sessionId === null || ids.has(t.sessionId))
+  } else {
+    for (const s of sessions) await writeTools(store, sink, s.id, () => true)
+  }
+}
+
+async function writeMessages(store: Store, sink: LineSink, sessionId: string): Promise<void> {
+  let after: number | undefined
+  for (;;) {
+    const page = await store.messages.list(sessionId, {
+      limit: PAGE,
+      ...(after === undefined ? {} : { after }),
+    })
+    for (const m of page.messages) await sink.line({ type: "message", record: m }, "message")
+    if (!page.hasMore || page.nextCursor === undefined) return
+    after = page.nextCursor
+  }
+}
+
+async function writeEvents(
+  store: Store,
+  sink: LineSink,
+  filter: { sessionId?: string; agent?: string },
+  keep: (e: { sessionId: string | null }) => boolean,
+): Promise<void> {
+  let after: string | undefined
+  for (;;) {
+    const page = await store.events.query({
+      ...filter,
+      limit: PAGE,
+      ...(after === undefined ? {} : { after }),
+    })
+    for (const e of page.events) {
+      if (keep(e)) await sink.line({ type: "event", record: eventRecord(e) }, "event")
+    }
+    if (!page.hasMore || page.nextCursor === undefined) return
+    after = page.nextCursor
+  }
+}
+
+async function writeTools(
+  store: Store,
+  sink: LineSink,
+  sessionId: string | undefined,
+  keep: (t: { sessionId: string | null }) => boolean,
+): Promise<void> {
+  let cursor: string | undefined
+  for (;;) {
+    const page = await store.tools.list({
+      order: "asc",
+      limit: PAGE,
+      ...(sessionId === undefined ? {} : { sessionId }),
+      ...(cursor === undefined ? {} : { cursor }),
+    })
+    for (const t of page.items) {
+      if (keep(t)) await sink.line({ type: "tool", record: toolRecord(t) }, "tool")
+    }
+    if (!page.hasMore || page.nextCursor === undefined) return
+    cursor = page.nextCursor
+  }
+}

@@ -1,0 +1,107 @@
+import { once } from "node:events"
+import { createReadStream, createWriteStream } from "node:fs"
+import { rename, rm } from "node:fs/promises"
+import { resolve } from "node:path"
+import type { Writable } from "node:stream"
+import { exportBundle } from "../../bundles/export.js"
+import { importBundle } from "../../bundles/import.js"
+import { ValidationError } from "../../core/errors.js"
+import { bytes, num, printJson, progress } from "../format.js"
+import type { CliCommand } from "../io.js"
+import { withStore } from "../program.js"
+
+/** `agentstore export`. */
+export const exportCommand: CliCommand = {
+  name: "export",
+  summary: "write a checksummed bundle of sessions, an agent, or the whole namespace",
+  options: [
+    {
+      flags: "-o, --output <file>",
+      description: "the bundle file ('-' for stdout); .gz compresses",
+    },
+    { flags: "--session <ids...>", description: "only these sessions" },
+    { flags: "--agent <name>", description: "only this agent's sessions and events" },
+    { flags: "--gzip", description: "compress with gzip (default for a .gz file name)" },
+  ],
+  async run(args, io) {
+    const o = args.options
+    if (typeof o.output !== "string")
+      throw new ValidationError("--output", "is required ('-' for stdout)")
+    const toStdout = o.output === "-"
+    const path = toStdout ? "" : resolve(io.cwd ?? process.cwd(), o.output)
+    const gzip = o.gzip === true || path.endsWith(".gz")
+    const partial = `${path}.partial`
+    const bar = progress(io, "export")
+    const result = await withStore(args, async (store) => {
+      const out: Writable = toStdout ? (process.stdout as Writable) : createWriteStream(partial)
+      try {
+        const r = await exportBundle(store, out, {
+          gzip,
+          onProgress: (done, total) => bar.update(done, total),
+          ...(Array.isArray(o.session) ? { sessions: o.session as string[] } : {}),
+          ...(typeof o.agent === "string" ? { agent: o.agent } : {}),
+        })
+        if (!toStdout) await rename(partial, path)
+        return r
+      } catch (error) {
+        if (!toStdout) {
+          out.destroy()
+          await once(out, "close").catch(() => undefined)
+          await rm(partial, { force: true })
+        }
+        throw error
+      } finally {
+        bar.done()
+      }
+    })
+    const report = { file: toStdout ? "-" : path, gzip, ...result }
+    if (args.global.json) printJson(io, report)
+    else if (!toStdout) {
+      const c = result.counts
+      io.stdout.write(
+        `exported ${num(c.session)} sessions, ${num(c.message)} messages, ${num(c.event)} events, ${num(c.tool)} tool invocations\n` +
+          `to ${path} (${bytes(result.bytes)} before compression, sha256 ${result.sha256.slice(0, 16)}…)\n`,
+      )
+    }
+    return 0
+  },
+}
+
+/** `agentstore import <file>`. */
+export const importCommand: CliCommand = {
+  name: "import",
+  args: "<file>",
+  summary:
+    "verify a bundle completely, then write it in one transaction (fresh ids unless --keep-ids)",
+  options: [
+    { flags: "--keep-ids", description: "keep the bundle's ids; an id that exists is a conflict" },
+    {
+      flags: "--into <namespace>",
+      description: "the namespace to import into (default: --namespace)",
+    },
+  ],
+  async run(args, io) {
+    const file = args.positionals[0] as string
+    const source =
+      file === "-"
+        ? io.stdin
+        : createReadStream(resolve(io.cwd ?? process.cwd(), file), { highWaterMark: 1 << 20 })
+    if (!source) throw new ValidationError("file", "no standard input to read")
+    const bar = progress(io, "import")
+    const result = await withStore(args, (store) =>
+      importBundle(store, source, {
+        keepIds: args.options.keepIds === true,
+        onProgress: (done, total) => bar.update(done, total),
+        ...(typeof args.options.into === "string" ? { namespace: args.options.into } : {}),
+      }),
+    ).finally(() => bar.done())
+    if (args.global.json) printJson(io, result)
+    else {
+      const c = result.counts
+      io.stdout.write(
+        `imported ${num(c.session)} sessions, ${num(c.message)} messages, ${num(c.event)} events, ${num(c.tool)} tool invocations into namespace ${result.namespace}\n`,
+      )
+    }
+    return 0
+  },
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+import { COMMANDS } from "./commands/index.js"
+import type { CliIo } from "./io.js"
+import { runCli } from "./program.js"
+
+let interrupted: Promise<void> | undefined
+const io: CliIo = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  stdin: process.stdin,
+  interrupted: () => {
+    interrupted ??= new Promise((resolve) => {
+      process.once("SIGINT", () => resolve())
+      process.once("SIGTERM", () => resolve())
+    })
+    return interrupted
+  },
+}
+
+process.exitCode = await runCli(process.argv.slice(2), io, COMMANDS)

@@ -1,0 +1,46 @@
+import { ValidationError } from "../core/errors.js"
+
+/** An integer option, or `undefined` when absent. */
+export function intOption(
+  name: string,
+  value: unknown,
+  min = 1,
+  max = 1_000_000_000,
+): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (typeof value !== "string" || !/^-?\d+$/.test(value) || n < min || n > max) {
+    throw new ValidationError(`--${name}`, `must be a whole number from ${min} to ${max}`)
+  }
+  return n
+}
+
+/** A comma-separated list option (`--kind a,b`), or `undefined`. */
+export function listOption(value: unknown): string[] | undefined {
+  if (typeof value !== "string") return undefined
+  const items = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+  return items.length === 0 ? undefined : items
+}
+
+/** A JSON option, parsed. */
+export function jsonOption(name: string, value: string): unknown {
+  try {
+    return JSON.parse(value)
+  } catch {
+    throw new ValidationError(`--${name}`, "must be valid JSON")
+  }
+}
+
+/** Copies the options that are set, under new names: `{ session: "sessionId" }`. */
+export function pick(
+  options: Record<string, unknown>,
+  names: Record<string, string>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [from, to] of Object.entries(names))
+    if (options[from] !== undefined) out[to] = options[from]
+  return out
+}

@@ -1,0 +1,129 @@
+import { createHash } from "node:crypto"
+import { gzipSync } from "node:zlib"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { type ImportOptions, importBundle } from "../src/bundles/import.js"
+import { checkBundlePath } from "../src/bundles/records.js"
+import { openStore, type Store } from "../src/index.js"
+import { exportToBuffer, rowCounts, seedVaried, source } from "./support/bundles.js"
+
+let store: Store
+let lines: Record<string, unknown>[]
+
+/** A bundle with a correct checksum and counts around `records` (the header may be overridden). */
+function craft(records: Record<string, unknown>[], header: Record<string, unknown> = {}): Buffer {
+  const counts = { session: 0, message: 0, event: 0, tool: 0 }
+  for (const r of records) if ((r.type as string) in counts) counts[r.type as keyof typeof counts]++
+  const head = { ...(lines[0] as object), counts, ...header }
+  const body = [head, ...records].map((l) => `${JSON.stringify(l)}\n`).join("")
+  const sha256 = createHash("sha256").update(body).digest("hex")
+  return Buffer.from(`${body}${JSON.stringify({ type: "trailer", counts, sha256 })}\n`)
+}
+
+async function rejected(bytes: Buffer, reason: string, options: ImportOptions = {}): Promise<void> {
+  const target = store.withNamespace("hostile")
+  await expect(importBundle(target, source(bytes), options)).rejects.toMatchObject({
+    code: "INTEGRITY",
+    details: { reason },
+  })
+  expect(await rowCounts(target)).toEqual([0, 0, 0, 0])
+}
+
+beforeAll(async () => {
+  store = await openStore(":memory:")
+  await seedVaried(store, 2)
+  lines = (await exportToBuffer(store))
+    .toString("utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l))
+})
+afterAll(() => store.close())
+
+const records = () => lines.slice(1, -1)
+const sessionLine = () =>
+  records().find((r) => r.type === "session") as { record: Record<string, unknown> }
+
+describe("hostile bundles (S6): rejected before any write", () => {
+  it("a crafted bundle with a correct checksum imports (the helper is sound)", async () => {
+    const target = store.withNamespace("crafted")
+    await importBundle(target, source(craft(records())))
+    expect((await rowCounts(target))[0]).toBe(2)
+  })
+
+  it("a decompression bomb stops at the cap", async () => {
+    const bomb = gzipSync(Buffer.concat([craft(records()), Buffer.alloc(64 * 2 ** 20, 0x20)]))
+    expect(bomb.length).toBeLessThan(2 ** 20)
+    await rejected(bomb, "too-large", { limits: { maxBytes: 4 * 2 ** 20 } })
+  })
+
+  it("an endless line stops at the line cap", async () => {
+    const long = Buffer.concat([craft([]).subarray(0, 10), Buffer.alloc(8 * 2 ** 20, 0x61)])
+    await rejected(long, "line-too-long", { limits: { maxLineBytes: 2 ** 20 } })
+  })
+
+  it("absurd, negative or malformed counts", async () => {
+    await rejected(
+      craft(records(), { counts: { session: 1e15, message: 0, event: 0, tool: 0 } }),
+      "counts",
+    )
+    await rejected(
+      craft(records(), { counts: { session: -1, message: 0, event: 0, tool: 0 } }),
+      "counts",
+    )
+    await rejected(
+      craft(records(), { counts: { session: 0, message: 0, event: 0, tool: 0, extra: 1 } }),
+      "counts",
+    )
+  })
+
+  it("duplicate ids, dangling references, decreasing sequences", async () => {
+    const s = sessionLine()
+    await rejected(craft([s, s]), "duplicate-id")
+    const message = records().find((r) => r.type === "message") as {
+      record: Record<string, unknown>
+    }
+    await rejected(craft([message]), "reference")
+    await rejected(craft([s, message, message]), "duplicate-id")
+    const again = { type: "message", record: { ...message.record, id: "other-id" } }
+    await rejected(craft([s, message, again]), "sequence")
+  })
+
+  it("ids that are paths, unknown fields and record types", async () => {
+    const s = sessionLine()
+    for (const id of ["../../etc/passwd", "/abs", "a\\b", "x\u0000y", ""]) {
+      await rejected(craft([{ type: "session", record: { ...s.record, id } }]), "invalid-record")
+    }
+    await rejected(
+      craft([{ type: "session", record: { ...s.record, extra: 1 } }]),
+      "invalid-record",
+    )
+    await rejected(craft([{ type: "blob", record: {} }]), "malformed")
+    await rejected(craft([{ type: "header", ...lines[0] }]), "malformed")
+  })
+
+  it("newer schema, foreign format, data after the trailer, empty input", async () => {
+    await rejected(craft(records(), { schemaVersion: 999 }), "schema-newer")
+    await rejected(craft(records(), { format: "tarball" }), "format")
+    await rejected(craft(records(), { formatVersion: 2 }), "format-version")
+    await rejected(Buffer.concat([craft(records()), Buffer.from("{}\n")]), "after-trailer")
+    await rejected(Buffer.alloc(0), "empty")
+    await rejected(Buffer.from("\u0000\u0001binary\n"), "malformed")
+  })
+
+  it("paths a bundle may name are relative, normalised and free of control characters", () => {
+    expect(checkBundlePath("path", "src/a/b.ts")).toBe("src/a/b.ts")
+    for (const bad of [
+      "/etc/passwd",
+      "../x",
+      "a/../../x",
+      "a//b",
+      "./a",
+      "a\\b",
+      "C:/x",
+      "a\u0000b",
+      "",
+    ]) {
+      expect(() => checkBundlePath("path", bad)).toThrow(/path/)
+    }
+  })
+})
