@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process"
+import { randomBytes } from "node:crypto"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { type Event, openStore } from "../src/index.js"
 import { take } from "../src/testing/subscribe.js"
+import { describePg, dropSchema, freshSchema, PG_URL } from "./support/postgres.js"
 
 const CHILD = join(import.meta.dirname, "support", "tail-child.mjs")
 const dir = mkdtempSync(join(tmpdir(), "agentstore-tail-"))
@@ -60,16 +62,17 @@ function child(args: string[]) {
 
 const ids = (events: Event[]) => events.map((e) => e.id)
 
-describe("live tail across processes (sqlite file)", () => {
-  const url = `sqlite:${join(dir, "store.db")}`
+/** Both directions against the store at `url`; namespaces are unique to each call. */
+function crossProcessTests(url: string): void {
+  const ns = (name: string) => `${name}-${randomBytes(4).toString("hex")}`
 
   it("a subscriber here sees every event two writer processes append, once, in cursor order", async () => {
-    await using store = await openStore(url, { namespace: "procs" })
+    await using store = await openStore(url, { namespace: ns("procs") })
     // No idle re-reads: only the backend's wake-ups can deliver these in time.
     await using sub = store.events.subscribe({}, { pollIntervalMs: 3_600_000 })
     const writers = [
-      child(["append", url, "procs", "300", "3"]),
-      child(["append", url, "procs", "200", "1"]),
+      child(["append", url, store.namespace, "300", "3"]),
+      child(["append", url, store.namespace, "200", "1"]),
     ]
     const got = await take(sub, 500, 60_000)
     for (const writer of writers) expect(await writer.exit()).toBe(0)
@@ -80,8 +83,8 @@ describe("live tail across processes (sqlite file)", () => {
   })
 
   it("a subscriber in another process sees the events appended here as they commit", async () => {
-    await using store = await openStore(url, { namespace: "follow" })
-    const follower = child(["follow", url, "follow", "40"])
+    await using store = await openStore(url, { namespace: ns("follow") })
+    const follower = child(["follow", url, store.namespace, "40"])
     await follower.until(1)
     const written: Event[] = []
     for (let i = 0; i < 20; i++) {
@@ -91,4 +94,16 @@ describe("live tail across processes (sqlite file)", () => {
     expect(await follower.exit()).toBe(0)
     expect(follower.lines.slice(1)).toEqual(ids(written))
   })
+}
+
+describe("live tail across processes (sqlite file)", () => {
+  crossProcessTests(`sqlite:${join(dir, "store.db")}`)
+})
+
+describePg("live tail across processes (postgres)", () => {
+  const schema = freshSchema()
+  const url = new URL(PG_URL)
+  url.searchParams.set("schema", schema)
+  afterAll(() => dropSchema(schema))
+  crossProcessTests(url.toString())
 })

@@ -150,7 +150,14 @@ export function subscribeEvents(ctx: StoreContext, plan: SubscribePlan): EventSu
   const step = async (): Promise<IteratorResult<Event, undefined>> => {
     // Watching starts with the first read: a subscription never iterated holds nothing. The
     // backend signals once the watch is in place, which covers commits racing this first read.
-    if (!finished && !stopWatch) stopWatch = backend.watch?.(ctx.namespace, onSignal) ?? (() => {})
+    if (!finished && !stopWatch) {
+      try {
+        stopWatch = backend.watch?.(ctx.namespace, onSignal) ?? (() => {})
+      } catch (error) {
+        finish()
+        throw error
+      }
+    }
     for (;;) {
       if (finished) return DONE
       const event = buffer.shift()
