@@ -31,7 +31,7 @@ const RESEND_RETRIES = 3
  * reader paging by `after` can never see cursor n+1 before cursor n is visible
  * (docs/postgres.md). The statement also NOTIFYs the namespace's channel, sent at commit.
  */
-function appendSql(conn: Connection, checkExisting: boolean): string {
+function appendSql(conn: Connection, checkExisting: boolean, notify: boolean): string {
   const E = conn.table("events")
   const C = conn.table("event_counters")
   const existing = checkExisting
@@ -59,17 +59,44 @@ function appendSql(conn: Connection, checkExisting: boolean): string {
       f.parent_id, f.artifact_ref, f.time FROM fresh f CROSS JOIN bump b RETURNING 1)
   SELECT (SELECT last_cursor FROM bump) AS last, (SELECT count(*) FROM differs) AS differs,
     (SELECT json_agg(e) FROM existing e) AS existing,
-    (SELECT pg_notify($11, $1) FROM bump) AS notified`
+    ${notify ? "(SELECT pg_notify($11, $1) FROM bump)" : "(SELECT $11::text WHERE false)"} AS notified`
+}
+
+/**
+ * True when the commit failed because the server's NOTIFY queue is full (a listener somewhere
+ * stopped reading). Nothing was written; the append is re-run without NOTIFY, since live tails
+ * find events by cursor on their idle re-read anyway: a full queue must not stop writes.
+ */
+function notifyQueueFull(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } })?.cause
+  return cause?.code === "54000" && /notif/i.test(String(cause.message))
 }
 
 /** Event storage on PostgreSQL. */
 export function postgresEvents(conn: Connection, channel: string): EventOps {
   const E = conn.table("events")
-  const sql = { checked: appendSql(conn, true), unchecked: appendSql(conn, false) }
+  const sql = {
+    checked: appendSql(conn, true, true),
+    unchecked: appendSql(conn, false, true),
+    checkedQuiet: appendSql(conn, true, false),
+    uncheckedQuiet: appendSql(conn, false, false),
+  }
+  const pick = (checkExisting: boolean, notify: boolean) =>
+    notify
+      ? checkExisting
+        ? sql.checked
+        : sql.unchecked
+      : checkExisting
+        ? sql.checkedQuiet
+        : sql.uncheckedQuiet
 
-  const appendOnce = async (rows: Omit<EventRow, "cursor">[], checkExisting: boolean) => {
+  const appendOnce = async (
+    rows: Omit<EventRow, "cursor">[],
+    checkExisting: boolean,
+    notify: boolean,
+  ) => {
     const column = <K extends keyof EventRow>(key: K) => rows.map((row) => row[key as never])
-    const [result] = await conn.run<AppendResult>(checkExisting ? sql.checked : sql.unchecked, [
+    const [result] = await conn.run<AppendResult>(pick(checkExisting, notify), [
       rows[0]?.namespace,
       column("id"),
       column("kind"),
@@ -92,11 +119,16 @@ export function postgresEvents(conn: Connection, channel: string): EventOps {
         throw new ValidationError("events", "one call appends to one namespace")
       }
       let result: AppendResult
+      let notify = true
       for (let attempt = 0; ; attempt++) {
         try {
-          result = await appendOnce(rows, checkExisting)
+          result = await appendOnce(rows, checkExisting, notify)
           break
         } catch (error) {
+          if (notify && notifyQueueFull(error)) {
+            notify = false
+            continue
+          }
           if (violatedConstraint(error) === "events_session_fk") {
             const missing = rows
               .filter((row) => row.session_id !== null)
