@@ -120,9 +120,12 @@ export interface Backend {
   /** Closes what the backend opened; idempotent. */
   close(): Promise<void>
   /**
-   * Present when `capabilities.notify`: calls `onSignal` whenever events may have been
-   * appended to namespace `ns` by any process, and once the watch is in place. A signal
-   * carries no data (re-read from a cursor). Returns a function that stops watching.
+   * Optional wake-ups for live tail: calls `onSignal` whenever events may have been appended to
+   * namespace `ns` by any process, and once the watch is in place. A signal carries no data
+   * and may be spurious or coalesced (re-read from a cursor); it must never be missing after a
+   * commit. `capabilities.notify` says whether other processes' commits arrive without polling
+   * (SQLite polls `PRAGMA data_version`). Returns a function that stops watching. Backends
+   * without it are polled by the store.
    */
   watch?(ns: string, onSignal: () => void): () => void
 
