@@ -68,16 +68,21 @@ function crossProcessTests(url: string): void {
 
   it("a subscriber here sees every event two writer processes append, once, in cursor order", async () => {
     await using store = await openStore(url, { namespace: ns("procs") })
-    // No idle re-reads: only the backend's wake-ups can deliver these in time.
-    await using sub = store.events.subscribe({}, { pollIntervalMs: 3_600_000 })
+    const seeded = await store.events.appendMany(
+      Array.from({ length: 200 }, (_, i) => ({ kind: "seed", data: i })),
+    )
+    // Small pages so the replay is still running while the writers commit; no idle re-reads:
+    // only the backend's wake-ups can deliver the live part in time.
+    await using sub = store.events.subscribe({}, { pageSize: 16, pollIntervalMs: 3_600_000 })
     const writers = [
       child(["append", url, store.namespace, "300", "3"]),
       child(["append", url, store.namespace, "200", "1"]),
     ]
-    const got = await take(sub, 500, 60_000)
+    const got = await take(sub, 700, 60_000)
     for (const writer of writers) expect(await writer.exit()).toBe(0)
+    expect(ids(got.slice(0, 200))).toEqual(ids(seeded))
     expect(ids(got)).toEqual(ids((await store.events.query({ limit: 1000 })).events))
-    expect(new Set(ids(got)).size).toBe(500)
+    expect(new Set(ids(got)).size).toBe(700)
     const sentinel = await store.events.append({ kind: "sentinel" })
     expect(ids(await take(sub, 1))).toEqual([sentinel.id])
   })
