@@ -58,6 +58,29 @@ describePg("postgres connection faults", () => {
     }
   })
 
+  it("applies the statement timeout and durability to the pool it opens", async () => {
+    for (const synchronousCommit of ["local", "on"] as const) {
+      const conn = new Connection({
+        connectionString: PG_URL,
+        schema: "public",
+        max: 1,
+        statementTimeoutMs: 100,
+        synchronousCommit,
+      })
+      try {
+        const [setting] = await conn.query<{ synchronous_commit: string }>(
+          "SHOW synchronous_commit",
+        )
+        expect(setting?.synchronous_commit).toBe(synchronousCommit)
+        const error = await conn.query("SELECT pg_sleep(2)").catch((e: unknown) => e)
+        expect(isAgentStoreError(error, "UNAVAILABLE")).toBe(true)
+        expect((error as { details: { driverCode: string } }).details.driverCode).toBe("57014")
+      } finally {
+        await conn.close()
+      }
+    }
+  })
+
   it("keeps waking watchers after the LISTEN connection is killed", async () => {
     const backend = await openTestBackend()
     try {

@@ -1,3 +1,4 @@
+import type pg from "pg"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import type { PostgresBackend } from "../src/backends/postgres/index.js"
 import { createPostgresBackend } from "../src/backends/postgres/index.js"
@@ -18,6 +19,7 @@ describePg("postgres event cursors under concurrent writers (R6)", () => {
   const schema = freshSchema()
   let writers: PostgresBackend[] = []
   let readers: PostgresBackend[] = []
+  const pools: pg.Pool[] = []
 
   beforeAll(async () => {
     const first = await createPostgresBackend({ url: PG_URL, schema, poolSize: 1 })
@@ -25,7 +27,7 @@ describePg("postgres event cursors under concurrent writers (R6)", () => {
     await adminQuery(`
       CREATE FUNCTION "${schema}".sleep_before_commit() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        IF random() < 0.1 THEN PERFORM pg_sleep(random() * 0.004); END IF;
+        IF random() < 0.05 THEN PERFORM pg_sleep(random() * 0.005); END IF;
         RETURN NULL;
       END $$;
       CREATE CONSTRAINT TRIGGER sleep_before_commit AFTER INSERT ON "${schema}".events
@@ -44,6 +46,7 @@ describePg("postgres event cursors under concurrent writers (R6)", () => {
 
   afterAll(async () => {
     await Promise.all([...writers, ...readers].map((backend) => backend.close()))
+    await Promise.all(pools.map((pool) => pool.end()))
     writers = []
     readers = []
     await dropSchema(schema)
@@ -55,7 +58,7 @@ describePg("postgres event cursors under concurrent writers (R6)", () => {
     const write = async (store: Store, count: number, w: number) => {
       let sent = 0
       while (sent < count) {
-        const batch = Math.min(count - sent, 1 + Math.floor(Math.random() * 8))
+        const batch = Math.min(count - sent, 1 + Math.floor(Math.random() * 16))
         const events = Array.from({ length: batch }, (_, i) => ({
           kind: "tick",
           data: { w, n: sent + i },
@@ -76,7 +79,7 @@ describePg("postgres event cursors under concurrent writers (R6)", () => {
         after = page.events.at(-1)?.cursor ?? after
         if (page.events.length === 0) {
           if (finished) return seen
-          await new Promise((resolve) => setTimeout(resolve, 2))
+          await new Promise((resolve) => setTimeout(resolve, 5))
         }
       }
     }
