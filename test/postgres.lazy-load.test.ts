@@ -38,9 +38,18 @@ describePg("openStore with a postgres:// URL", () => {
   it("opens the PostgreSQL backend in the schema the URL names", async () => {
     const url = new URL(PG_URL)
     url.searchParams.set("schema", schema)
+    url.searchParams.set("poolSize", "3")
+    url.searchParams.set("statementTimeoutMs", "5000")
     await using store = await openStore(url.toString())
     expect(store.backend.name).toBe("postgres")
     const session = await store.sessions.create({ agent: "a", metadata: { k: "\u0000" } })
     expect(await store.sessions.get(session.id)).toEqual(session)
+  })
+
+  it("refuses bad pool settings in the URL, naming the field", async () => {
+    const url = new URL(PG_URL)
+    url.searchParams.set("poolSize", "lots")
+    const error = await openStore(url.toString()).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: "VALIDATION", details: { field: "poolSize" } })
   })
 })

@@ -12,7 +12,10 @@ import { postgresTools } from "./tools.js"
 
 /** How to open the PostgreSQL backend. Give `url` or `pool`. */
 export interface PostgresConfig {
-  /** `postgres://user:password@host:port/database`; a `?schema=` parameter sets `schema`. */
+  /**
+   * `postgres://user:password@host:port/database`. The parameters `schema`, `poolSize` and
+   * `statementTimeoutMs` set those settings (the fields below win); the others go to `pg`.
+   */
   url?: string
   /** A pool the caller owns (the backend never ends it); its own settings apply. */
   pool?: pg.Pool
@@ -55,13 +58,13 @@ const SCHEMA = /^[a-z_][a-z0-9_]{0,44}$/
  * const backend = await createPostgresBackend({ url: "postgres://app@db:5432/app" })
  */
 export async function createPostgresBackend(config: PostgresConfig): Promise<PostgresBackend> {
-  const { url, schema } = parseUrl(config)
+  const { url, schema, poolSize, statementTimeoutMs } = settings(config)
   const conn = new Connection({
     ...(url === undefined ? {} : { connectionString: url }),
     ...(config.pool === undefined ? {} : { pool: config.pool }),
     schema,
-    max: config.poolSize ?? 10,
-    statementTimeoutMs: config.statementTimeoutMs ?? 30_000,
+    max: poolSize,
+    statementTimeoutMs,
     synchronousCommit: config.durability === "full" ? "on" : "local",
   })
   const channel = `agentstore_events_${schema}`
@@ -100,12 +103,20 @@ export async function createPostgresBackend(config: PostgresConfig): Promise<Pos
   return backend
 }
 
-function parseUrl(config: PostgresConfig): { url?: string; schema: string } {
+interface Settings {
+  url?: string
+  schema: string
+  poolSize: number
+  statementTimeoutMs: number
+}
+
+/** Config merged with the URL's own parameters (`schema`, `poolSize`, `statementTimeoutMs`). */
+function settings(config: PostgresConfig): Settings {
   if ((config.url === undefined) === (config.pool === undefined)) {
     throw new ValidationError("config", "give exactly one of url or pool")
   }
+  const fromUrl: Record<string, string> = {}
   let url = config.url
-  let schema = config.schema
   if (url !== undefined) {
     let parsed: URL
     try {
@@ -113,16 +124,32 @@ function parseUrl(config: PostgresConfig): { url?: string; schema: string } {
     } catch {
       throw new ValidationError("url", "must be a postgres:// URL")
     }
-    const fromUrl = parsed.searchParams.get("schema")
-    if (fromUrl !== null) {
-      schema ??= fromUrl
-      parsed.searchParams.delete("schema")
-      url = parsed.toString()
+    for (const key of ["schema", "poolSize", "statementTimeoutMs"]) {
+      const value = parsed.searchParams.get(key)
+      if (value !== null) fromUrl[key] = value
+      parsed.searchParams.delete(key)
     }
+    url = parsed.toString()
   }
-  schema ??= "agentstore"
+  const schema = config.schema ?? fromUrl.schema ?? "agentstore"
   if (!SCHEMA.test(schema)) {
     throw new ValidationError("schema", "must be 1-45 of a-z, 0-9 and _, not starting with a digit")
   }
-  return url === undefined ? { schema } : { url, schema }
+  const poolSize = integer("poolSize", config.poolSize ?? fromUrl.poolSize ?? 10, 1, 1000)
+  const statementTimeoutMs = integer(
+    "statementTimeoutMs",
+    config.statementTimeoutMs ?? fromUrl.statementTimeoutMs ?? 30_000,
+    0,
+    2 ** 31 - 1,
+  )
+  const base = { schema, poolSize, statementTimeoutMs }
+  return url === undefined ? base : { ...base, url }
+}
+
+function integer(field: string, value: number | string, min: number, max: number): number {
+  const n = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ValidationError(field, `must be an integer from ${min} to ${max}`)
+  }
+  return n
 }
