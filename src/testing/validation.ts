@@ -38,6 +38,11 @@ export function validationTests(target: ConformanceTarget): void {
         [store.sessions.create({ agent: "a", title: 7 as unknown as string }), "title"],
         [store.sessions.create({ agent: "a", metadata: [] as never }), "metadata"],
         [store.sessions.create({ agent: "a", bogus: 1 } as never), "input.bogus"],
+        [
+          store.sessions.update(s.id, { metadata: {}, replaceMetadata: 1 as never }),
+          "replaceMetadata",
+        ],
+        [store.sessions.list({ total: "yes" as never }), "total"],
         [store.messages.append(s.id, { role: "", content: "x" }), "messages[0].role"],
         [store.messages.append(s.id, { role: "user" } as never), "messages[0].content"],
         [store.messages.appendMany(s.id, []), "messages"],
