@@ -103,6 +103,11 @@ describe("sqlite: corrupt stored JSON raises IntegrityError, never an empty valu
     await expectIntegrity(store.sessions.get(ids.session), "sessions", "metadata")
     corrupt("messages", "metadata", ids.message, Buffer.from("{}"))
     await expectIntegrity(store.messages.get(ids.message), "messages", "metadata")
+    corrupt("messages", "metadata", ids.message, "{}")
+    for (const usage of ['"x"', '{"input": "1"}', '{"extra": {"a": -1}}', '{"extra": 3}']) {
+      corrupt("messages", "usage", ids.message, usage)
+      await expectIntegrity(store.messages.get(ids.message), "messages", "usage")
+    }
     corrupt("events", "text", ids.event, "123")
     await expectIntegrity(store.events.get(ids.event), "events", "text")
     corrupt("tool_invocations", "provider_metadata", ids.tool, "null")

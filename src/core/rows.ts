@@ -129,25 +129,31 @@ function int(value: unknown, at: string): number {
   return n
 }
 
+function corrupt(where: StoredAt): never {
+  throw new IntegrityError(`corrupt ${where.table}.${where.column} for ${where.id}`, { ...where })
+}
+
 /** Stored named counters: every value a non-negative safe integer. */
-function counters(value: JsonObject, where: StoredAt): Record<string, number> {
+function counters(value: Json | undefined, where: StoredAt): Record<string, number> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return corrupt(where)
   for (const n of Object.values(value)) {
-    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) {
-      throw new IntegrityError(`corrupt ${where.table}.${where.column} for ${where.id}`, {
-        ...where,
-      })
-    }
+    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) corrupt(where)
   }
   return value as Record<string, number>
+}
+
+/** A message's stored usage: counters, plus named counters under `extra`. */
+function usage(value: JsonObject, where: StoredAt): UsageInput {
+  const { extra, ...rest } = value
+  counters(rest, where)
+  if (extra !== undefined) counters(extra, where)
+  return value as UsageInput
 }
 
 /** A stored JSON array whose items pass `ok`. */
 function array(text: unknown, where: StoredAt, ok: (item: Json) => boolean): Json[] {
   const value = decodeJson(text, where)
-  if (!Array.isArray(value) || !value.every(ok)) {
-    throw new IntegrityError(`corrupt ${where.table}.${where.column} for ${where.id}`, { ...where })
-  }
-  return value
+  return Array.isArray(value) && value.every(ok) ? value : corrupt(where)
 }
 
 /** Row → Session. */
@@ -184,7 +190,7 @@ export function toMessage(row: MessageRow): Message {
     content: decodeJson(row.content, at("content")),
     name: row.name,
     toolCallId: row.tool_call_id,
-    usage: decodeNullable(row.usage, at("usage")) as UsageInput | null,
+    usage: row.usage === null ? null : usage(decodeObject(row.usage, at("usage")), at("usage")),
     metadata: decodeObject(row.metadata, at("metadata")),
     createdAt: iso(row.created_at),
   }
