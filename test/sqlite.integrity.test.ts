@@ -103,9 +103,25 @@ describe("sqlite: corrupt stored JSON raises IntegrityError, never an empty valu
     await expectIntegrity(store.sessions.get(ids.session), "sessions", "metadata")
     corrupt("messages", "metadata", ids.message, Buffer.from("{}"))
     await expectIntegrity(store.messages.get(ids.message), "messages", "metadata")
+    corrupt("messages", "metadata", ids.message, "{}")
+    for (const usage of ['"x"', '{"input": "1"}', '{"extra": {"a": -1}}', '{"extra": 3}']) {
+      corrupt("messages", "usage", ids.message, usage)
+      await expectIntegrity(store.messages.get(ids.message), "messages", "usage")
+    }
     corrupt("events", "text", ids.event, "123")
     await expectIntegrity(store.events.get(ids.event), "events", "text")
     corrupt("tool_invocations", "provider_metadata", ids.tool, "null")
     await expectIntegrity(store.tools.get(ids.tool), "tool_invocations", "provider_metadata")
+    corrupt("tool_invocations", "provider_metadata", ids.tool, "{}")
+    corrupt("tool_invocations", "change_ids", ids.tool, '[1, "x"]')
+    await expectIntegrity(store.tools.get(ids.tool), "tool_invocations", "change_ids")
+    corrupt("tool_invocations", "change_ids", ids.tool, "[]")
+    corrupt("tool_invocations", "resource_refs", ids.tool, "{}")
+    await expectIntegrity(store.tools.get(ids.tool), "tool_invocations", "resource_refs")
+    corrupt("sessions", "metadata", ids.session, "{}")
+    for (const extra of ['{"cache": "3"}', '{"cache": -1}', '{"cache": 1.5}', "[]"]) {
+      corrupt("sessions", "usage_extra", ids.session, extra)
+      await expectIntegrity(store.sessions.get(ids.session), "sessions", "usage_extra")
+    }
   })
 })

@@ -1,8 +1,9 @@
-import { decodeJson, decodeNullable, decodeObject } from "./codec.js"
+import { decodeJson, decodeNullable, decodeObject, type StoredAt } from "./codec.js"
 import { IntegrityError } from "./errors.js"
 import type {
   Event,
   Json,
+  JsonObject,
   Message,
   Session,
   ToolInvocation,
@@ -128,6 +129,33 @@ function int(value: unknown, at: string): number {
   return n
 }
 
+function corrupt(where: StoredAt): never {
+  throw new IntegrityError(`corrupt ${where.table}.${where.column} for ${where.id}`, { ...where })
+}
+
+/** Stored named counters: every value a non-negative safe integer. */
+function counters(value: Json | undefined, where: StoredAt): Record<string, number> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return corrupt(where)
+  for (const n of Object.values(value)) {
+    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) corrupt(where)
+  }
+  return value as Record<string, number>
+}
+
+/** A message's stored usage: counters, plus named counters under `extra`. */
+function usage(value: JsonObject, where: StoredAt): UsageInput {
+  const { extra, ...rest } = value
+  counters(rest, where)
+  if (extra !== undefined) counters(extra, where)
+  return value as UsageInput
+}
+
+/** A stored JSON array whose items pass `ok`. */
+function array(text: unknown, where: StoredAt, ok: (item: Json) => boolean): Json[] {
+  const value = decodeJson(text, where)
+  return Array.isArray(value) && value.every(ok) ? value : corrupt(where)
+}
+
 /** Row → Session. */
 export function toSession(row: SessionRow): Session {
   const at = (column: string) => ({ table: "sessions", column, id: row.id })
@@ -142,7 +170,7 @@ export function toSession(row: SessionRow): Session {
       input: int(row.input_tokens, "sessions.input_tokens"),
       output: int(row.output_tokens, "sessions.output_tokens"),
       total: int(row.total_tokens, "sessions.total_tokens"),
-      extra: decodeObject(row.usage_extra, at("usage_extra")) as Record<string, number>,
+      extra: counters(decodeObject(row.usage_extra, at("usage_extra")), at("usage_extra")),
     },
     messageCount: int(row.message_count, "sessions.message_count"),
     lastSequence: int(row.last_sequence, "sessions.last_sequence"),
@@ -162,7 +190,7 @@ export function toMessage(row: MessageRow): Message {
     content: decodeJson(row.content, at("content")),
     name: row.name,
     toolCallId: row.tool_call_id,
-    usage: decodeNullable(row.usage, at("usage")) as UsageInput | null,
+    usage: row.usage === null ? null : usage(decodeObject(row.usage, at("usage")), at("usage")),
     metadata: decodeObject(row.metadata, at("metadata")),
     createdAt: iso(row.created_at),
   }
@@ -204,8 +232,8 @@ export function toTool(row: ToolRow): ToolInvocation {
     sessionId: row.session_id,
     planId: row.plan_id,
     changesetId: row.changeset_id,
-    changeIds: decodeJson(row.change_ids, at("change_ids")) as string[],
-    resourceRefs: decodeJson(row.resource_refs, at("resource_refs")) as Json[],
+    changeIds: array(row.change_ids, at("change_ids"), (v) => typeof v === "string") as string[],
+    resourceRefs: array(row.resource_refs, at("resource_refs"), () => true),
     providerMetadata: decodeObject(row.provider_metadata, at("provider_metadata")),
     startedAt: iso(row.started_at),
     finishedAt: row.finished_at === null ? null : iso(row.finished_at),

@@ -132,7 +132,7 @@ export function createSessionsApi(ctx: StoreContext): SessionsApi {
           : checkTitle("title", input.title)
       const metadata =
         input.metadata === undefined ? undefined : encodeObject("metadata", input.metadata)
-      const replace = input.replaceMetadata === true
+      const replace = optionalBoolean("replaceMetadata", input.replaceMetadata)
       return change(id, (current) => {
         const patch: Partial<SessionRow> = {}
         if (title !== undefined) patch.title = title
@@ -172,6 +172,13 @@ export function createSessionsApi(ctx: StoreContext): SessionsApi {
   }
 }
 
+function optionalBoolean(field: string, value: unknown): boolean {
+  if (value !== undefined && typeof value !== "boolean") {
+    throw new ValidationError(field, "must be true or false")
+  }
+  return value === true
+}
+
 function checkSum(field: string, value: number): number {
   return checkInt(field, value, 0, Number.MAX_SAFE_INTEGER)
 }
@@ -185,7 +192,7 @@ function listSpec(query: ListSessionsQuery): SessionListSpec {
     order: checkEnum("order", query.order ?? "desc", ["asc", "desc"]),
     limit: checkLimit(query.limit, 50),
     offset: query.offset === undefined ? 0 : checkInt("offset", query.offset, 0, 1_000_000),
-    total: query.total === true,
+    total: optionalBoolean("total", query.total),
   }
   if (query.agent !== undefined) spec.agent = checkName("agent", query.agent)
   const times = ["createdSince", "createdUntil", "updatedSince", "updatedUntil"] as const

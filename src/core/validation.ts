@@ -98,16 +98,28 @@ export function checkEnum<T extends string>(
   return value as T
 }
 
-/** A time: Date, ISO-8601 string or epoch milliseconds → epoch milliseconds. */
+/**
+ * ISO-8601 as stored times need it: a date (UTC midnight) or a date-time with its zone.
+ * A date-time without `Z` or an offset would be read in the process's time zone, so the same
+ * input would name different instants on different machines; it is refused.
+ */
+const ISO_TIME =
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/i
+
+/** A time: Date, ISO-8601 string (with its zone) or epoch milliseconds → epoch milliseconds. */
 export function checkTime(field: string, value: TimeInput | unknown): number {
   let ms: number = Number.NaN
   if (value instanceof Date) ms = value.getTime()
   else if (typeof value === "number") ms = Number.isSafeInteger(value) ? value : Number.NaN
-  else if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}/.test(value)) ms = Date.parse(value)
+  else if (typeof value === "string" && ISO_TIME.test(value)) ms = Date.parse(value)
   if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) {
-    throw new ValidationError(field, "must be a Date, an ISO-8601 string or epoch milliseconds", {
-      received: describe(value),
-    })
+    throw new ValidationError(
+      field,
+      "must be a Date, epoch milliseconds or an ISO-8601 date or date-time with Z or an offset",
+      {
+        received: describe(value),
+      },
+    )
   }
   return ms
 }

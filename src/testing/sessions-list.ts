@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest"
 import type { Session } from "../core/types.js"
-import { at, type ConformanceTarget, expectError, type Fixture, useFixture } from "./harness.js"
+import {
+  at,
+  type ConformanceTarget,
+  expectError,
+  type Fixture,
+  rand,
+  useFixture,
+} from "./harness.js"
 
 /** Sessions listing: filters, ordering, keyset and offset pages, `hasMore`, `total`. */
 export function sessionListTests(target: ConformanceTarget): void {
@@ -82,6 +89,18 @@ export function sessionListTests(target: ConformanceTarget): void {
         const all = ids((await store.sessions.list({ order, limit: 100 })).items)
         expect(seen).toEqual(all)
       }
+    })
+
+    it("breaks time ties by id in code-unit order, whatever the database's collation", async () => {
+      const { store } = fx.get()
+      const suffix = rand("")
+      const made = ["b", "B", "a", "A", "_", "0", "a.b", "a-b", "Z"].map((p) => `${p}${suffix}`)
+      for (const id of made) await store.sessions.create({ id, agent: "tie" })
+      const sorted = [...made].sort()
+      expect(ids((await store.sessions.list({ order: "asc" })).items)).toEqual(sorted)
+      const page = await store.sessions.list({ order: "asc", limit: 4 })
+      const rest = await store.sessions.list({ order: "asc", cursor: page.nextCursor as string })
+      expect(ids([...page.items, ...rest.items])).toEqual(sorted)
     })
 
     it("pages by limit and offset, with hasMore and total on request", async () => {

@@ -116,6 +116,23 @@ export function sessionsTests(target: ConformanceTarget): void {
       expect((await store.sessions.get(s.id)).usage).toEqual(after.usage)
     })
 
+    it("counts usage up to Number.MAX_SAFE_INTEGER and refuses to overflow it", async () => {
+      const { store } = fx.get()
+      const s = await store.sessions.create({ agent: "a", title: "" })
+      expect(s.title).toBe("")
+      const max = Number.MAX_SAFE_INTEGER
+      await store.sessions.addUsage(s.id, { input: max - 1, extra: { big: max } })
+      const full = await store.sessions.addUsage(s.id, { input: 1 })
+      expect(full.usage).toMatchObject({ input: max, extra: { big: max } })
+      await expectError(store.sessions.addUsage(s.id, { input: 1 }), "VALIDATION", "usage.input")
+      await expectError(
+        store.sessions.addUsage(s.id, { extra: { big: 1 } }),
+        "VALIDATION",
+        "usage.extra.big",
+      )
+      expect(await store.sessions.get(s.id)).toEqual(full)
+    })
+
     it("rejects negative or non-integer usage and changes nothing", async () => {
       const { store } = fx.get()
       const s = await store.sessions.create({ agent: "a" })

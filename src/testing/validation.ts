@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { type ConformanceTarget, expectError, footprint, useFixture } from "./harness.js"
+import { at, type ConformanceTarget, expectError, footprint, T0, useFixture } from "./harness.js"
 
 /** An object nested `depth` levels deep: { a: { a: … } }. */
 function nest(depth: number): Record<string, unknown> {
@@ -38,6 +38,11 @@ export function validationTests(target: ConformanceTarget): void {
         [store.sessions.create({ agent: "a", title: 7 as unknown as string }), "title"],
         [store.sessions.create({ agent: "a", metadata: [] as never }), "metadata"],
         [store.sessions.create({ agent: "a", bogus: 1 } as never), "input.bogus"],
+        [
+          store.sessions.update(s.id, { metadata: {}, replaceMetadata: 1 as never }),
+          "replaceMetadata",
+        ],
+        [store.sessions.list({ total: "yes" as never }), "total"],
         [store.messages.append(s.id, { role: "", content: "x" }), "messages[0].role"],
         [store.messages.append(s.id, { role: "user" } as never), "messages[0].content"],
         [store.messages.appendMany(s.id, []), "messages"],
@@ -66,6 +71,27 @@ export function validationTests(target: ConformanceTarget): void {
       ]
       for (const [call, field] of cases) await expectError(call, "VALIDATION", field)
       expect(await footprint(store)).toEqual(before)
+    })
+
+    it("reads ISO times with their zone and refuses zone-less date-times", async () => {
+      const { store } = fx.get()
+      const same = ["2025-01-01", "2025-01-01T01:00:00+01:00", "2024-12-31 19:00-05:00", T0]
+      for (const time of [...same, new Date(T0), "2025-01-01T00:00:00.000Z"]) {
+        expect((await store.events.append({ kind: "k", time })).time).toBe(at(0))
+      }
+      for (const time of ["2025-01-01T00:00:00", "2025-01-01T00:00", "01/01/2025", "2025-01-01Z"]) {
+        await expectError(store.events.append({ kind: "k", time }), "VALIDATION", "events[0].time")
+        await expectError(
+          store.tools.start({ tool: "t", startedAt: time }),
+          "VALIDATION",
+          "startedAt",
+        )
+        await expectError(store.sessions.list({ createdSince: time }), "VALIDATION", "createdSince")
+        await expectError(store.events.query({ until: time }), "VALIDATION", "until")
+      }
+      await expectError(store.events.count({ since: 1.5 }), "VALIDATION", "since")
+      await expectError(store.events.count({ since: -1 }), "VALIDATION", "since")
+      expect(await store.events.count()).toBe(6)
     })
 
     it("rejects metadata and payloads that are not JSON, writing nothing", async () => {
