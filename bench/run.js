@@ -1,13 +1,14 @@
 // `npm run bench [-- --quick] [-- --only w1,e3] [-- --reps 5]`: runs the benchmarks and writes
 // bench/results/<backend>.json (a full run) or <backend>.partial.json (--quick / --only).
-import { writeFileSync } from "node:fs"
+import { existsSync, writeFileSync } from "node:fs"
 import { log, printTable, tempDir } from "./lib.js"
+import { postgresConfig, postgresReachable, postgresUrl, runPostgres } from "./postgres.js"
 import { SQLITE_WORKLOADS, sqliteConfig } from "./sqlite.js"
 import { loadAgentstore, populateMessages } from "./sqlite-data.js"
 import { rss, w5 } from "./sqlite-process.js"
 
 function parseArgs(argv) {
-  const args = { quick: false, only: undefined, reps: undefined, backends: ["sqlite"] }
+  const args = { quick: false, only: undefined, reps: undefined, backends: undefined }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     const value = () => argv[++i] ?? ""
@@ -39,7 +40,7 @@ async function runSqlite(lib, args) {
     if (wanted("rss")) {
       log("sqlite rss")
       const file = await populateMessages(lib, dir, 100_000)
-      rows.push(...(await rss(lib, dir, cfg, file)))
+      rows.push(...(await rss(dir, cfg, file)))
     }
   } finally {
     remove()
@@ -47,15 +48,36 @@ async function runSqlite(lib, args) {
   return rows
 }
 
+/** SQLite always; PostgreSQL when the backend is built and the server answers. */
+async function defaultBackends() {
+  const built = existsSync(new URL("../dist/backends/postgres/index.js", import.meta.url))
+  if (!built) {
+    log("postgres: skipped (this build has no PostgreSQL backend)")
+    return ["sqlite"]
+  }
+  if (!(await postgresReachable(postgresUrl()))) {
+    log(`postgres: skipped (no server at ${postgresUrl().replace(/:[^:@/]*@/, ":***@")})`)
+    return ["sqlite"]
+  }
+  return ["sqlite", "postgres"]
+}
+
+async function runBackend(lib, backend, args) {
+  if (backend === "sqlite") return runSqlite(lib, args)
+  if (backend !== "postgres") throw new Error(`unknown backend ${backend}`)
+  const cfg = postgresConfig(args.quick)
+  if (args.reps) cfg.reps = args.reps
+  return runPostgres(lib, postgresUrl(), cfg, (name) => !args.only || args.only.includes(name))
+}
+
 const args = parseArgs(process.argv.slice(2))
 const lib = await loadAgentstore()
 const started = Date.now()
-for (const backend of args.backends) {
-  if (backend !== "sqlite") throw new Error(`unknown backend ${backend}`)
-  const rows = await runSqlite(lib, args)
+for (const backend of args.backends ?? (await defaultBackends())) {
+  const rows = await runBackend(lib, backend, args)
   const partial = args.quick || args.only !== undefined
   const file = new URL(`./results/${backend}${partial ? ".partial" : ""}.json`, import.meta.url)
   writeFileSync(file, `${JSON.stringify(rows, null, 2)}\n`)
   printTable(rows)
-  log(`wrote ${file.pathname} in ${Math.round((Date.now() - started) / 1000)} s`)
+  log(`wrote ${file.pathname} after ${Math.round((Date.now() - started) / 1000)} s`)
 }
