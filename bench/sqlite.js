@@ -259,8 +259,9 @@ async function w3(lib, dir, cfg) {
   for (const row of rows) {
     const stats = bySize.get(row.messages)
     const kind = row.workload.includes("latest") ? "latest" : "page"
-    const pick = row.unit === "ms p50" ? "a50" : "a99"
-    row.vsSmallest = round(median(stats[kind][pick]) / median(small[kind][pick]))
+    const [a, r] = row.unit === "ms p50" ? ["a50", "r50"] : ["a99", "r99"]
+    row.vsSmallest = round(median(stats[kind][a]) / median(small[kind][a]))
+    row.rawVsSmallest = round(median(stats[kind][r]) / median(small[kind][r]))
   }
   return rows
 }
