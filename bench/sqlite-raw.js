@@ -105,6 +105,11 @@ export function rawOps(db) {
     `SELECT ${SESSION_COLUMNS} FROM sessions WHERE namespace = ? AND (created_at, id) < (?, ?)
      ORDER BY created_at DESC, id DESC LIMIT ?`,
   )
+  const createImmediate = db.transaction((agent, title) => {
+    const t = Date.now()
+    const id = rawId()
+    return { id, ...createSession.get(NS, id, agent, NS, agent, title, t, t) }
+  })
   return {
     append: (sessionId, messages) => append.immediate(sessionId, messages),
     appendEvent,
@@ -126,6 +131,8 @@ export function rawOps(db) {
       const id = rawId()
       return { id, ...createSession.get(NS, id, agent, NS, agent, title, t, t) }
     },
+    /** The same INSERT wrapped in `BEGIN IMMEDIATE` … `COMMIT`, as agentstore runs every write. */
+    createSessionImmediate: (agent, title) => createImmediate.immediate(agent, title),
     listSessions(n, position) {
       const rows = (
         position

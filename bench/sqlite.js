@@ -306,6 +306,23 @@ async function w4(lib, dir, cfg) {
       for (let i = from; i < to; i++) ops.createSession(`agent-${i % 10}`, `Session ${i}`)
     },
   )
+  const immediate = await compareWrites(
+    lib,
+    dir,
+    "w4i",
+    cfg,
+    n,
+    100,
+    async ({ store }, from, to) => {
+      for (let i = from; i < to; i++) {
+        await store.sessions.create({ agent: `agent-${i % 10}`, title: `Session ${i}` })
+      }
+    },
+    ({ ops }, from, to) => {
+      for (let i = from; i < to; i++) ops.createSessionImmediate(`agent-${i % 10}`, `Session ${i}`)
+    },
+  )
+  const vsImmediate = throughputRow("", BACKEND, n, immediate.agentMs, immediate.rawMs)
   const list = { a50: [], a99: [], r50: [], r99: [] }
   for (let rep = 0; rep < cfg.reps; rep++) {
     await withFreshPair(lib, dir, `w4-list-${rep}`, async ({ store }, { ops }) => {
@@ -346,7 +363,10 @@ async function w4(lib, dir, cfg) {
     })
   }
   return [
-    throughputRow(`W4 session creates (${n})`, BACKEND, n, agentMs, rawMs),
+    throughputRow(`W4 session creates (${n})`, BACKEND, n, agentMs, rawMs, {
+      rawInBeginImmediate: vsImmediate.raw,
+      ratioVsRawInBeginImmediate: vsImmediate.ratio,
+    }),
     ...latencyRows(`W4 session list page of 50 (of ${n + 1})`, list),
   ]
 }
