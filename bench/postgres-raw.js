@@ -79,7 +79,7 @@ export function rawPgOps(pool, schema) {
       const { rows } = await q(
         "bykind",
         `SELECT ${EVENT_COLUMNS} FROM ${t("events")} WHERE namespace = $1 AND kind = $2
-         AND cursor > $3 ORDER BY cursor ASC LIMIT $4`,
+         AND cursor > $3 ORDER BY ${t("events")}.cursor ASC LIMIT $4`,
         [NS, kind, after, n + 1],
       )
       return { events: rows.slice(0, n).map(parseEvent), hasMore: rows.length > n }

@@ -133,8 +133,12 @@ async function listPage(conn: Connection, ns: string, spec: SessionListSpec) {
   )
   const dir = spec.order === "asc" ? "ASC" : "DESC"
   const n = where.params.length
-  const page = `SELECT ${COLUMNS} FROM ${T}${numbered(render(where))} ORDER BY ${spec.orderBy} ${dir}, id ${dir} LIMIT $${n + 1} OFFSET $${n + 2}`
-  const params = [...where.params, spec.limit, spec.offset]
+  // OFFSET only when asked: a generic plan with `OFFSET $n` looks costlier than a custom one,
+  // so the server would re-plan the statement on every page.
+  const offset = spec.offset > 0 ? ` OFFSET $${n + 2}` : ""
+  const page = `SELECT ${COLUMNS} FROM ${T}${numbered(render(where))} ORDER BY ${spec.orderBy} ${dir}, id ${dir} LIMIT $${n + 1}${offset}`
+  const params =
+    spec.offset > 0 ? [...where.params, spec.limit, spec.offset] : [...where.params, spec.limit]
   if (!spec.total) return { rows: await conn.query<SessionRow>(page, params) }
   // One statement, one snapshot: the total of the whole filter beside the page.
   const sql = `SELECT c.total, p.* FROM (SELECT count(*) AS total FROM ${T}${baseSql}) c
