@@ -1,3 +1,13 @@
+export type {
+  BlobEntry,
+  BlobInfo,
+  BlobInput,
+  BlobStore,
+  ByteRange,
+  CollectOptions,
+} from "./artifacts/blob-store.js"
+export { createDatabaseBlobStore } from "./artifacts/db-blob-store.js"
+export { createFsBlobStore, type FsBlobStoreConfig } from "./artifacts/fs-blob-store.js"
 export { createSqliteBackend, type SqliteConfig } from "./backends/sqlite/index.js"
 export { type ExportOptions, type ExportResult, exportBundle } from "./bundles/export.js"
 export {
@@ -11,6 +21,8 @@ export {
   DEFAULT_LIMITS,
 } from "./bundles/format.js"
 export { type ImportOptions, type ImportResult, importBundle } from "./bundles/import.js"
+export type { ArtifactListSpec, ArtifactOps, BlobOps } from "./core/artifact-backend.js"
+export type { ArtifactRef, ArtifactRow, DbBlobRow } from "./core/artifact-rows.js"
 export type {
   Backend,
   BackendCapabilities,
@@ -28,6 +40,7 @@ export type {
   ToolListSpec,
   ToolPatch,
 } from "./core/backend.js"
+export { BLOB_REFERENCES, type BlobReference } from "./core/blob-references.js"
 export { type Clock, type ManualClock, manualClock, systemClock } from "./core/clock.js"
 export {
   AgentStoreError,
@@ -84,7 +97,13 @@ export type {
   UpdateSessionInput,
   UsageInput,
 } from "./core/types.js"
-export { defaultStoreUrl, type OpenStoreOptions, openBackend, openStore } from "./open.js"
+export {
+  blobRoot,
+  defaultStoreUrl,
+  type OpenStoreOptions,
+  openBackend,
+  openStore,
+} from "./open.js"
 export type { RetentionApi } from "./retention/index.js"
 export {
   type Duration,
