@@ -1,3 +1,4 @@
+import { type ArtifactsApi, createArtifactsApi } from "../artifacts/artifacts.js"
 import type { BlobStore } from "../artifacts/blob-store.js"
 import { createDatabaseBlobStore } from "../artifacts/db-blob-store.js"
 import { createRetentionApi, type RetentionApi } from "../retention/index.js"
@@ -33,6 +34,7 @@ export interface Store extends AsyncDisposable {
   readonly tools: ToolsApi
   /** Retention policies applied in small batches. */
   readonly retention: RetentionApi
+  readonly artifacts: ArtifactsApi
   /** A view of the same store scoped to another namespace (shares the connection). */
   withNamespace(namespace: string): Store
   /** Schema versions applied and known. */
@@ -88,6 +90,7 @@ function buildView(
     events: createEventsApi(ctx),
     tools: createToolsApi(ctx),
     retention: createRetentionApi(ctx),
+    artifacts: createArtifactsApi(ctx),
     withNamespace: (ns) => buildView(lifecycle, shared, newId, ns),
     migrationStatus: async () => lifecycle.backend().migrationStatus(),
     close: () => lifecycle.close(),
