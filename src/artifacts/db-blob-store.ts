@@ -23,7 +23,7 @@ export function createDatabaseBlobStore(ops: BlobOps): BlobStore {
       for await (const chunk of store.stream(sha)) parts.push(chunk)
       return Buffer.concat(parts)
     },
-    stream: (sha, range) => streamChunks(ops, checkSha256(sha), range),
+    stream: (sha, range) => streamChunks(ops, sha, range),
     async stat(sha) {
       const row = await ops.blobStat(checkSha256(sha))
       return row && entry(row)
@@ -85,7 +85,7 @@ async function* streamChunks(
   sha: string,
   range: ByteRange | undefined,
 ): AsyncGenerator<Uint8Array> {
-  const row = await ops.blobStat(sha)
+  const row = await ops.blobStat(checkSha256(sha))
   if (!row) throw new NotFoundError("blob", sha)
   const size = Number(row.size)
   const chunkSize = Number(row.chunk_size)

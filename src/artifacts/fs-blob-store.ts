@@ -63,7 +63,7 @@ export async function createFsBlobStore(config: FsBlobStoreConfig): Promise<Blob
       for await (const chunk of store.stream(sha)) parts.push(chunk)
       return Buffer.concat(parts)
     },
-    stream: (sha, range) => streamBlob(checkSha256(sha), range, file),
+    stream: (sha, range) => streamBlob(sha, range, file),
     async stat(sha) {
       const found = await regular(checkSha256(sha))
       return found && { sha256: sha, size: found.stats.size, modifiedAt: found.stats.mtimeMs }
@@ -131,7 +131,7 @@ async function* streamBlob(
   range: ByteRange | undefined,
   locate: Locate,
 ): AsyncGenerator<Uint8Array> {
-  const at = await locate(sha, false)
+  const at = await locate(checkSha256(sha), false)
   if (!at) throw new NotFoundError("blob", sha)
   let handle: Awaited<ReturnType<typeof open>>
   try {
