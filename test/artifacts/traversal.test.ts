@@ -14,7 +14,7 @@ import {
 import { tmpdir } from "node:os"
 import { join, relative } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
-import { openStore, type Store } from "../../src/index.js"
+import { openStore } from "../../src/index.js"
 
 const sha = (text: string) => createHash("sha256").update(text).digest("hex")
 const cleanup: (() => Promise<void> | void)[] = []
