@@ -2,7 +2,7 @@ import type { ArtifactListSpec } from "../core/artifact-backend.js"
 import { type ArtifactRef, type ArtifactRow, toArtifact } from "../core/artifact-rows.js"
 import { encodeObject } from "../core/codec.js"
 import type { StoreContext } from "../core/context.js"
-import { NotFoundError } from "../core/errors.js"
+import { NotFoundError, ValidationError } from "../core/errors.js"
 import { decodePageToken, encodePageToken } from "../core/page-token.js"
 import type { JsonObject, Page } from "../core/types.js"
 import {
@@ -136,7 +136,7 @@ export function createArtifactsApi(ctx: StoreContext): ArtifactsApi {
 function putRow(ctx: StoreContext, data: BlobInput, options: PutArtifactOptions): ArtifactRow {
   checkKeys("options", checkObject("options", options), PUT_KEYS)
   if (options.overwrite !== undefined && typeof options.overwrite !== "boolean") {
-    checkEnum("options.overwrite", options.overwrite, [])
+    throw new ValidationError("overwrite", "must be a boolean")
   }
   const mediaType =
     options.mediaType === undefined

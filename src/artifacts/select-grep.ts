@@ -89,21 +89,25 @@ export async function grepLines(
   let pending: GrepMatch[] = []
   const recent: string[] = []
   let index = 0
-  for await (const raw of splitLines(source.stream(), GREP_LINE_CAP)) {
-    if (matches.length === max && pending.length === 0) return { matches, truncated: true }
-    const text = decodeUtf8(raw.bytes)
-    for (const match of pending) match.after.push(text)
-    pending = pending.filter((match) => match.after.length < context)
-    if (matches.length < max && regex.test(text)) {
-      const match = { line: index, text, before: recent.slice(), after: [] }
-      matches.push(match)
-      if (context > 0) pending.push(match)
+  for await (const batch of splitLines(source.stream(), GREP_LINE_CAP)) {
+    for (const raw of batch) {
+      if (matches.length === max && pending.length === 0) return { matches, truncated: true }
+      const text = decodeUtf8(raw.bytes)
+      if (pending.length > 0) {
+        for (const match of pending) match.after.push(text)
+        pending = pending.filter((match) => match.after.length < context)
+      }
+      if (matches.length < max && regex.test(text)) {
+        const match = { line: index, text, before: recent.slice(), after: [] }
+        matches.push(match)
+        if (context > 0) pending.push(match)
+      }
+      if (context > 0) {
+        recent.push(text)
+        if (recent.length > context) recent.shift()
+      }
+      index++
     }
-    if (context > 0) {
-      recent.push(text)
-      if (recent.length > context) recent.shift()
-    }
-    index++
   }
   return { matches, truncated: false }
 }

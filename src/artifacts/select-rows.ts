@@ -1,6 +1,12 @@
 import { ValidationError } from "../core/errors.js"
 import type { Json } from "../core/types.js"
-import { type DrilldownSource, decodeStream, decodeUtf8, splitLines } from "./text-stream.js"
+import {
+  type DrilldownSource,
+  decodeStream,
+  decodeUtf8,
+  type RawLine,
+  splitLines,
+} from "./text-stream.js"
 import { sliceItems, type Window } from "./window.js"
 
 /** Row formats the `rows` selector reads. */
@@ -40,25 +46,27 @@ export async function selectRows(
     const { items, truncated } = await sliceItems(records, window, (row) => row)
     return { rows: items, truncated }
   }
-  const iterator = records[Symbol.asyncIterator]()
-  const first = await iterator.next()
-  if (first.done) return { rows: [], truncated: false }
-  const names = first.value
-  const rest = { [Symbol.asyncIterator]: () => iterator }
-  const { items, truncated } = await sliceItems(rest, window, (row) => {
+  let names: string[] | undefined
+  async function* body(): AsyncGenerator<string[][]> {
+    for await (const batch of records) {
+      if (names === undefined) names = batch.shift()
+      if (batch.length > 0) yield batch
+    }
+  }
+  const { items, truncated } = await sliceItems(body(), window, (row) => {
     const object: Record<string, string> = {}
-    names.forEach((name, i) => {
-      object[name] = row[i] ?? ""
-    })
+    for (const [i, name] of (names ?? []).entries()) object[name] = row[i] ?? ""
     return object
   })
   return { rows: items, truncated }
 }
 
-async function* nonBlank(lines: AsyncIterable<{ bytes: Uint8Array; cut: boolean }>) {
-  for await (const line of lines) {
-    if (line.cut) throw new ValidationError("selector", "an NDJSON row is too large")
-    if (line.bytes.some((b) => b !== 32 && b !== 9)) yield line
+async function* nonBlank(batches: AsyncIterable<RawLine[]>): AsyncGenerator<RawLine[]> {
+  for await (const lines of batches) {
+    yield lines.filter((line) => {
+      if (line.cut) throw new ValidationError("selector", "an NDJSON row is too large")
+      return line.bytes.some((b) => b !== 32 && b !== 9 && b !== 13)
+    })
   }
 }
 
@@ -71,7 +79,8 @@ function parseRow(text: string): Json {
 }
 
 /** RFC 4180 records: `,` separated, `"` quoted (`""` escapes a quote), newlines inside quotes kept. */
-export async function* csvRecords(pieces: AsyncIterable<string>): AsyncGenerator<string[]> {
+export async function* csvRecords(pieces: AsyncIterable<string>): AsyncGenerator<string[][]> {
+  let batch: string[][] = []
   let row: string[] = []
   let field = ""
   let quoted = false
@@ -107,22 +116,25 @@ export async function* csvRecords(pieces: AsyncIterable<string>): AsyncGenerator
         field = ""
       } else if (c === "\n") {
         row.push(field.endsWith("\r") ? field.slice(0, -1) : field)
-        yield row
+        batch.push(row)
         row = []
         field = ""
         any = false
         size = 0
       } else field += c
     }
+    if (batch.length > 0) yield batch
+    batch = []
   }
   if (any) {
     row.push(field.endsWith("\r") && !quoted ? field.slice(0, -1) : field)
-    yield row
+    yield [row]
   }
 }
 
 /** The text of each element of a top-level JSON array, streamed. */
-export async function* jsonArrayElements(pieces: AsyncIterable<string>): AsyncGenerator<string> {
+export async function* jsonArrayElements(pieces: AsyncIterable<string>): AsyncGenerator<string[]> {
+  let batch: string[] = []
   let state: "before" | "between" | "done" = "before"
   let depth = 0
   let inString = false
@@ -150,7 +162,7 @@ export async function* jsonArrayElements(pieces: AsyncIterable<string>): AsyncGe
       }
       if (depth === 0 && (c === "," || c === "]")) {
         const text = current.trim()
-        if (text.length > 0) yield text
+        if (text.length > 0) batch.push(text)
         else if (c === ",") throw notArray("an array element is empty")
         current = ""
         if (c === "]") state = "done"
@@ -163,6 +175,8 @@ export async function* jsonArrayElements(pieces: AsyncIterable<string>): AsyncGe
       if (current.length > MAX_ROW_CHARS)
         throw new ValidationError("selector", "a JSON array element is too large")
     }
+    if (batch.length > 0) yield batch
+    batch = []
   }
   if (state !== "done") throw notArray("the JSON array is not closed")
 }

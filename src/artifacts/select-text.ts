@@ -4,8 +4,10 @@ import {
   type DrilldownSource,
   decodeStream,
   decodeUtf8,
+  LineSplitter,
   type RawLine,
   readRange,
+  skipLines,
   splitLines,
   tailBytes,
 } from "./text-stream.js"
@@ -31,25 +33,32 @@ export async function selectHead(source: DrilldownSource, chars: number) {
 
 /** Lines `[start, end)`; negative bounds read backwards from the end when they can. */
 export async function selectLines(source: DrilldownSource, window: Window, cap: number) {
-  let cut = false
-  const keep = (line: RawLine) => {
-    if (line.cut) cut = true
-    return decodeUtf8(line.bytes)
-  }
+  const keep = (line: RawLine) => ({ text: decodeUtf8(line.bytes), cut: line.cut })
+  const done = (items: { text: string; cut: boolean }[], truncated: boolean) => ({
+    lines: items.map((item) => item.text),
+    truncated: truncated || items.some((item) => item.cut),
+  })
   if (window.start < 0 && (window.end === undefined || window.end < 0)) {
     const tail = await tailBytes(source, -window.start, TAIL_BUDGET)
     if (tail !== undefined) {
-      const lines: RawLine[] = []
-      for await (const line of splitLines([tail], cap)) lines.push(line)
+      const splitter = new LineSplitter(cap)
+      const lines = [...splitter.push(tail), ...splitter.end()]
       const picked = lines.slice(window.start, window.end)
-      return {
-        lines: picked.slice(0, window.max).map(keep),
-        truncated: cut || picked.length > window.max,
-      }
+      return done(picked.slice(0, window.max).map(keep), picked.length > window.max)
     }
   }
+  if (window.start > 0) {
+    const after = skipLines(source.stream(), window.start)
+    const shifted = { ...window, start: 0, end: shift(window.end, window.start) }
+    const result = await sliceItems(splitLines(after, cap), shifted, keep)
+    return done(result.items, result.truncated)
+  }
   const result = await sliceItems(splitLines(source.stream(), cap), window, keep)
-  return { lines: result.items, truncated: result.truncated || cut }
+  return done(result.items, result.truncated)
+}
+
+function shift(end: number | undefined, by: number): number | undefined {
+  return end === undefined || end < 0 ? end : Math.max(0, end - by)
 }
 
 /** The listed top-level keys of a JSON object; missing keys are skipped. */

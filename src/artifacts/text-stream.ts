@@ -28,53 +28,87 @@ export function codePointBoundary(bytes: Uint8Array, at: number): number {
 }
 
 /**
- * Splits a byte stream on `\n` (a `\r` before it is dropped). A final newline does not start an
- * extra empty line. Lines longer than `cap` bytes are cut at a code point boundary and flagged,
- * so one huge line never fills memory. Yielded bytes may be views into the input chunks.
+ * Splits bytes on `\n` (a `\r` before it is dropped). A final newline does not start an extra
+ * empty line. Lines longer than `cap` bytes are cut at a code point boundary and flagged, so one
+ * huge line never fills memory. Returned bytes may be views into the pushed chunks.
  */
-export async function* splitLines(
-  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-  cap: number,
-): AsyncGenerator<RawLine> {
-  let parts: Uint8Array[] = []
-  let length = 0
-  let cut = false
-  let open = false
-  const take = (piece: Uint8Array) => {
-    if (piece.length === 0) return
-    open = true
-    if (cut) return
-    const room = cap - length
-    if (piece.length > room) cut = true
-    const kept = piece.length > room ? piece.subarray(0, room) : piece
-    parts.push(kept)
-    length += kept.length
+export class LineSplitter {
+  readonly #cap: number
+  #parts: Uint8Array[] = []
+  #length = 0
+  #cut = false
+  #open = false
+
+  constructor(cap: number) {
+    this.#cap = cap
   }
-  const line = (): RawLine => {
-    let bytes = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts, length)
-    if (cut) bytes = bytes.subarray(0, codePointBoundary(bytes, cap))
-    else if (bytes[bytes.length - 1] === 13) bytes = bytes.subarray(0, bytes.length - 1)
-    const result = { bytes, cut }
-    parts = []
-    length = 0
-    cut = false
-    open = false
-    return result
-  }
-  for await (const chunk of chunks) {
+
+  /** The lines a chunk completes. */
+  push(chunk: Uint8Array): RawLine[] {
+    const lines: RawLine[] = []
     let at = 0
     for (;;) {
       const newline = chunk.indexOf(10, at)
       if (newline === -1) {
-        take(chunk.subarray(at))
-        break
+        this.#take(chunk.subarray(at))
+        return lines
       }
-      take(chunk.subarray(at, newline))
-      yield line()
+      if (this.#parts.length === 0 && !this.#cut && newline - at <= this.#cap) {
+        lines.push(finish(chunk.subarray(at, newline), false, this.#cap))
+      } else {
+        this.#take(chunk.subarray(at, newline))
+        lines.push(this.#line())
+      }
       at = newline + 1
     }
   }
-  if (open) yield line()
+
+  /** The last line, if the bytes did not end with a newline. */
+  end(): RawLine[] {
+    return this.#open ? [this.#line()] : []
+  }
+
+  #take(piece: Uint8Array): void {
+    if (piece.length === 0) return
+    this.#open = true
+    if (this.#cut) return
+    const room = this.#cap - this.#length
+    if (piece.length > room) this.#cut = true
+    const kept = piece.length > room ? piece.subarray(0, room) : piece
+    this.#parts.push(kept)
+    this.#length += kept.length
+  }
+
+  #line(): RawLine {
+    const parts = this.#parts
+    const bytes = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts, this.#length)
+    const line = finish(bytes, this.#cut, this.#cap)
+    this.#parts = []
+    this.#length = 0
+    this.#cut = false
+    this.#open = false
+    return line
+  }
+}
+
+function finish(bytes: Uint8Array, cut: boolean, cap: number): RawLine {
+  if (cut) return { bytes: bytes.subarray(0, codePointBoundary(bytes, cap)), cut }
+  const end = bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length
+  return { bytes: bytes.subarray(0, end), cut }
+}
+
+/** Splits a byte stream into lines (see `LineSplitter`), yielded in batches (one per chunk). */
+export async function* splitLines(
+  chunks: AsyncIterable<Uint8Array>,
+  cap: number,
+): AsyncGenerator<RawLine[]> {
+  const splitter = new LineSplitter(cap)
+  for await (const chunk of chunks) {
+    const lines = splitter.push(chunk)
+    if (lines.length > 0) yield lines
+  }
+  const last = splitter.end()
+  if (last.length > 0) yield last
 }
 
 /** Decodes a byte stream as UTF-8 text pieces (sequences split across chunks are kept whole). */
@@ -96,28 +130,66 @@ export async function readRange(source: DrilldownSource, start: number, end: num
 }
 
 /**
- * Reads backwards from the end until the bytes hold `count` complete lines (or the whole blob).
- * Returns `undefined` when that would take more than `budget` bytes.
+ * Reads backwards from the end, in growing steps, until it holds the last `count` lines; returns
+ * exactly the bytes of those lines (or of the whole blob when it has fewer). Returns `undefined`
+ * when that would take more than `budget` bytes.
  */
 export async function tailBytes(
   source: DrilldownSource,
   count: number,
   budget: number,
-  step = 1 << 20,
 ): Promise<Buffer | undefined> {
   const parts: Buffer[] = []
   let position = source.size
-  let newlines = 0
   let total = 0
-  while (position > 0 && newlines < count) {
+  let step = 64 << 10
+  while (position > 0) {
     const from = Math.max(0, position - step)
-    const chunk = await readRange(source, from, position)
-    const last = position === source.size ? chunk.length - 1 : chunk.length
-    for (let i = chunk.indexOf(10); i !== -1 && i < last; i = chunk.indexOf(10, i + 1)) newlines++
-    parts.unshift(chunk)
-    total += chunk.length
+    parts.unshift(await readRange(source, from, position))
+    total += position - from
     position = from
-    if (total > budget && newlines < count && position > 0) return undefined
+    const bytes = Buffer.concat(parts, total)
+    const start = startOfLastLines(bytes, count)
+    if (start !== undefined) return bytes.subarray(start)
+    if (total > budget) return undefined
+    step = Math.min(step * 2, 4 << 20)
   }
   return Buffer.concat(parts, total)
+}
+
+/** Where the last `count` lines of the tail `bytes` start, if all of them are in it. */
+function startOfLastLines(bytes: Buffer, count: number): number | undefined {
+  let at = bytes[bytes.length - 1] === 10 ? bytes.length - 1 : bytes.length
+  for (let seen = 0; seen < count; seen++) {
+    if (at === 0) return undefined
+    const newline = bytes.lastIndexOf(10, at - 1)
+    if (newline === -1) return undefined
+    at = newline
+  }
+  return at + 1
+}
+
+/**
+ * The byte stream after its first `lines` lines: newlines are counted without building lines,
+ * so skipping to a line near the end of a large blob costs one scan and no allocation per line.
+ */
+export async function* skipLines(
+  chunks: AsyncIterable<Uint8Array>,
+  lines: number,
+): AsyncGenerator<Uint8Array> {
+  let left = lines
+  for await (const chunk of chunks) {
+    if (left === 0) {
+      yield chunk
+      continue
+    }
+    let at = 0
+    while (left > 0) {
+      const newline = chunk.indexOf(10, at)
+      if (newline === -1) break
+      left--
+      at = newline + 1
+    }
+    if (left === 0 && at < chunk.length) yield chunk.subarray(at)
+  }
 }

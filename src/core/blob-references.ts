@@ -16,11 +16,15 @@ export const BLOB_REFERENCES: readonly BlobReference[] = Object.freeze([
 
 /**
  * SQL that is true when the hash given by the SQL expression `hash` (a placeholder or a column)
- * is referenced by any row listed in `BLOB_REFERENCES`. Portable across SQLite and PostgreSQL.
+ * is referenced by any row listed in `BLOB_REFERENCES`. Portable across SQLite and PostgreSQL;
+ * `table` qualifies table names (a PostgreSQL schema).
  */
-export function blobReferencedSql(hash: string): string {
+export function blobReferencedSql(
+  hash: string,
+  table: (name: string) => string = (n) => n,
+): string {
   const checks = BLOB_REFERENCES.map(
-    ({ table, column }) => `EXISTS (SELECT 1 FROM ${table} WHERE ${column} = ${hash})`,
+    (ref) => `EXISTS (SELECT 1 FROM ${table(ref.table)} WHERE ${ref.column} = ${hash})`,
   )
   return `(${checks.join(" OR ")})`
 }

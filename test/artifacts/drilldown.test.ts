@@ -101,6 +101,46 @@ describe("drilldown", () => {
     expect(forward.lines).toEqual(tail.lines)
   })
 
+  it("lines agrees with a reference split for many windows over a multi-chunk blob", async () => {
+    const parts: string[] = []
+    for (let i = 0; parts.join("").length < 3 * 1024 * 1024; i++) {
+      parts.push(
+        `${i}:${"é😀".repeat(i % 5)}${"y".repeat((i * 7919) % 3000)}${i % 11 ? "\n" : "\r\n"}`,
+      )
+      if (i % 13 === 0) parts.push("\n")
+    }
+    const text = parts.join("")
+    const reference = text
+      .split("\n")
+      .slice(0, -1)
+      .map((line) => line.replace(/\r$/, ""))
+    const n = reference.length
+    const windows: [number | undefined, number | undefined][] = [
+      [n - 5, undefined],
+      [n - 5, n + 5],
+      [-1, undefined],
+      [-7, -2],
+      [-n, 3],
+      [-n - 5, -n + 2],
+      [10, -10],
+      [n - 3, -1],
+      [0, 4],
+      [-300, undefined],
+      [1000, 1003],
+      [-2, n],
+      [5, -n + 7],
+    ]
+    for (const [start, end] of windows) {
+      const selector = {
+        kind: "lines" as const,
+        ...(start === undefined ? {} : { start }),
+        ...(end === undefined ? {} : { end }),
+      }
+      const result = await drill(text, "text/plain", selector)
+      expect([start, end, result.lines]).toEqual([start, end, reference.slice(start, end)])
+    }
+  })
+
   it("json_keys picks top-level keys, skips missing ones, and refuses a non-object", async () => {
     const doc = JSON.stringify({ a: 1, b: { c: [1, 2] }, "k\u0000": "nul" })
     expect(

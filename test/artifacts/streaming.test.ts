@@ -55,6 +55,8 @@ describe("streaming: put and get raise peak RSS by less than 64 MB", () => {
     expect(result.size).toBe(SIZE_MIB * MIB)
     expect(result.lines).toBe(2)
     expect(result.growth).toBeLessThan(64 * 1000 * 1000)
-    console.log(`${storage}: peak RSS growth ${(result.growth / MIB).toFixed(1)} MiB for ${SIZE_MIB} MiB`)
+    console.log(
+      `${storage}: peak RSS growth ${(result.growth / MIB).toFixed(1)} MiB for ${SIZE_MIB} MiB`,
+    )
   })
 })
