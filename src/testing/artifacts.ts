@@ -147,6 +147,42 @@ export function artifactsTests(target: ConformanceTarget): void {
       await expectError(store.artifacts.drilldown("arr", { kind: "nope" } as never), "VALIDATION")
     })
 
+    it("streams multi-chunk content and byte ranges; concurrent puts of the same bytes store one blob", async () => {
+      const { store } = fx.get()
+      const big = Buffer.alloc((5 << 20) / 2 + 7)
+      for (let i = 0; i < big.length; i++) big[i] = (i * 31 + 7) % 256
+      async function* pieces() {
+        for (let at = 0; at < big.length; at += 100_000) yield big.subarray(at, at + 100_000)
+      }
+      const refs = await Promise.all(
+        [1, 2, 3, 4].map((i) =>
+          store.artifacts.put(i === 1 ? pieces() : big, { handle: `big${i}` }),
+        ),
+      )
+      expect(new Set(refs.map((r) => r.sha256)).size).toBe(1)
+      expect(Buffer.compare(Buffer.from(await store.artifacts.get("big3")), big)).toBe(0)
+      const start = (1 << 20) - 5
+      const parts: Uint8Array[] = []
+      for await (const part of store.artifacts.stream("big1", {
+        start,
+        end: start + (1 << 20) + 10,
+      }))
+        parts.push(part)
+      expect(
+        Buffer.compare(Buffer.concat(parts), big.subarray(start, start + (1 << 20) + 10)),
+      ).toBe(0)
+      const tail = await store.artifacts.drilldown("big2", {
+        kind: "bytes",
+        offset: big.length - 3,
+        length: 10,
+      })
+      expect(tail).toEqual({
+        kind: "bytes",
+        offset: big.length - 3,
+        bytes: new Uint8Array(big.subarray(big.length - 3)),
+      })
+    })
+
     it("gc collects blobs only after their last ref is gone", async () => {
       const { store } = fx.get()
       const content = rand("content")

@@ -71,7 +71,7 @@ export function sqliteArtifacts(conn: Connection): ArtifactOps {
 
     async unreferencedBlobs(sha256s) {
       if (sha256s.length === 0) return []
-      const sql = `SELECT value FROM json_each(?) WHERE NOT ${blobReferencedSql("value")}`
+      const sql = `SELECT j.value FROM json_each(?) AS j WHERE NOT ${blobReferencedSql("j.value")}`
       return conn.read(() =>
         (conn.prepare(sql).pluck().all(JSON.stringify(sha256s)) as string[]).sort(),
       )

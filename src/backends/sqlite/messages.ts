@@ -106,7 +106,6 @@ export function sqliteMessages(conn: Connection): MessageOps {
         return cut(conn, ns, sessionId, session.last_sequence - 1, now)[0] ?? null
       })
     },
-
   }
 }
 
