@@ -1,4 +1,9 @@
 export type {
+  ArtifactsApi,
+  ListArtifactsQuery,
+  PutArtifactOptions,
+} from "./artifacts/artifacts.js"
+export type {
   BlobEntry,
   BlobInfo,
   BlobInput,
@@ -7,7 +12,18 @@ export type {
   CollectOptions,
 } from "./artifacts/blob-store.js"
 export { createDatabaseBlobStore } from "./artifacts/db-blob-store.js"
+export {
+  type DrilldownResult,
+  type DrilldownSelector,
+  drilldown,
+  SELECTOR_KINDS,
+} from "./artifacts/drilldown.js"
 export { createFsBlobStore, type FsBlobStoreConfig } from "./artifacts/fs-blob-store.js"
+export { DEFAULT_GC_GRACE_MS, type GcReport } from "./artifacts/gc.js"
+export { checkHandle } from "./artifacts/handles.js"
+export type { GrepMatch } from "./artifacts/select-grep.js"
+export type { RowFormat } from "./artifacts/select-rows.js"
+export type { DrilldownSource } from "./artifacts/text-stream.js"
 export { createSqliteBackend, type SqliteConfig } from "./backends/sqlite/index.js"
 export { type ExportOptions, type ExportResult, exportBundle } from "./bundles/export.js"
 export {
