@@ -1,3 +1,29 @@
+export type {
+  ArtifactsApi,
+  ListArtifactsQuery,
+  PutArtifactOptions,
+} from "./artifacts/artifacts.js"
+export type {
+  BlobEntry,
+  BlobInfo,
+  BlobInput,
+  BlobStore,
+  ByteRange,
+  CollectOptions,
+} from "./artifacts/blob-store.js"
+export { createDatabaseBlobStore } from "./artifacts/db-blob-store.js"
+export {
+  type DrilldownResult,
+  type DrilldownSelector,
+  drilldown,
+  SELECTOR_KINDS,
+} from "./artifacts/drilldown.js"
+export { createFsBlobStore, type FsBlobStoreConfig } from "./artifacts/fs-blob-store.js"
+export { DEFAULT_GC_GRACE_MS, type GcReport } from "./artifacts/gc.js"
+export { checkHandle } from "./artifacts/handles.js"
+export type { GrepMatch } from "./artifacts/select-grep.js"
+export type { RowFormat } from "./artifacts/select-rows.js"
+export type { DrilldownSource } from "./artifacts/text-stream.js"
 export { createSqliteBackend, type SqliteConfig } from "./backends/sqlite/index.js"
 export { type ExportOptions, type ExportResult, exportBundle } from "./bundles/export.js"
 export {
@@ -11,6 +37,8 @@ export {
   DEFAULT_LIMITS,
 } from "./bundles/format.js"
 export { type ImportOptions, type ImportResult, importBundle } from "./bundles/import.js"
+export type { ArtifactListSpec, ArtifactOps, BlobOps } from "./core/artifact-backend.js"
+export type { ArtifactRef, ArtifactRow, DbBlobRow } from "./core/artifact-rows.js"
 export type {
   Backend,
   BackendCapabilities,
@@ -28,6 +56,7 @@ export type {
   ToolListSpec,
   ToolPatch,
 } from "./core/backend.js"
+export { BLOB_REFERENCES, type BlobReference } from "./core/blob-references.js"
 export { type Clock, type ManualClock, manualClock, systemClock } from "./core/clock.js"
 export {
   AgentStoreError,
@@ -84,7 +113,13 @@ export type {
   UpdateSessionInput,
   UsageInput,
 } from "./core/types.js"
-export { defaultStoreUrl, type OpenStoreOptions, openBackend, openStore } from "./open.js"
+export {
+  blobRoot,
+  defaultStoreUrl,
+  type OpenStoreOptions,
+  openBackend,
+  openStore,
+} from "./open.js"
 export type { RetentionApi } from "./retention/index.js"
 export {
   type Duration,

@@ -1,4 +1,5 @@
 import { join, resolve } from "node:path"
+import { createFsBlobStore } from "./artifacts/fs-blob-store.js"
 import { createSqliteBackend } from "./backends/sqlite/index.js"
 import type { Backend } from "./core/backend.js"
 import { ValidationError } from "./core/errors.js"
@@ -10,6 +11,11 @@ export interface OpenStoreOptions extends StoreOptions {
   durability?: "normal" | "full"
   /** Bring the schema to the latest version on open. Default true. */
   migrate?: boolean
+  /**
+   * Where blob bytes live: `"fs"` (default for directory and `sqlite:` URLs: `<dir>/blobs/`, or
+   * `<file>-blobs/` next to a `sqlite:` file) or `"database"` (default for `:memory:`).
+   */
+  blobStorage?: "fs" | "database"
 }
 
 /** The store location used when none is given: `AGENTSTORE_URL`, else `./.agentstore`. */
@@ -28,14 +34,34 @@ export async function openStore(
   url: string = defaultStoreUrl(),
   options: OpenStoreOptions = {},
 ): Promise<Store> {
-  const { durability, migrate, ...storeOptions } = options
+  const { durability, migrate, blobStorage, ...storeOptions } = options
   const backend = await openBackend(url, durability ?? "normal", migrate ?? true)
   try {
+    const root = blobStorage === "database" ? undefined : blobRoot(url)
+    if (blobStorage === "fs" && root === undefined) {
+      throw new ValidationError("blobStorage", `"fs" needs a store on disk, not ${url}`)
+    }
+    if (root !== undefined && storeOptions.blobs === undefined) {
+      storeOptions.blobs = await createFsBlobStore({ root })
+    }
     return createStore(backend, storeOptions)
   } catch (error) {
     await backend.close()
     throw error
   }
+}
+
+/**
+ * The filesystem blob root a store URL implies: `<dir>/blobs` for a directory, `<file>-blobs`
+ * next to a `sqlite:` file; `undefined` for `:memory:` and server URLs (blobs in the database).
+ */
+export function blobRoot(url: string): string | undefined {
+  if (url === ":memory:" || url === "sqlite::memory:") return undefined
+  if (url.startsWith("sqlite:")) {
+    return `${resolve(url.slice("sqlite:".length).replace(/^\/\/(?=\/)/, ""))}-blobs`
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return undefined
+  return join(resolve(url), "blobs")
 }
 
 /** Opens the backend a store URL names. */

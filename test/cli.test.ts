@@ -3,7 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { migrations } from "../src/backends/sqlite/migrations/index.js"
+import { latestVersion } from "../src/core/migrations.js"
 import { openStore } from "../src/index.js"
+
+const LATEST = latestVersion(migrations)
+
 import { agentstore, BIN } from "./support/cli.js"
 
 let dir: string
@@ -28,7 +33,10 @@ describe("agentstore CLI (built binary, SQLite store in a temp dir)", () => {
     const fresh = mkdtempSync(join(tmpdir(), "agentstore-cli-init-"))
     try {
       const init = await agentstore(["init", "--store", "./s"], { cwd: fresh })
-      expect(init).toMatchObject({ code: 0, stdout: "store ready at ./s (schema version 1)\n" })
+      expect(init).toMatchObject({
+        code: 0,
+        stdout: `store ready at ./s (schema version ${LATEST})\n`,
+      })
       const env = { AGENTSTORE_URL: "./via-env" }
       expect((await agentstore(["--json", "init"], { cwd: fresh, env })).stdout).toContain(
         '"./via-env"',
@@ -42,7 +50,7 @@ describe("agentstore CLI (built binary, SQLite store in a temp dir)", () => {
 
   it("migrate --status, and going down needs --allow-down", async () => {
     const status = await json("migrate", "--status")
-    expect(status).toMatchObject({ current: 1, latest: 1 })
+    expect(status).toMatchObject({ current: LATEST, latest: LATEST })
     const store = mkdtempSync(join(tmpdir(), "agentstore-cli-mig-"))
     try {
       const opts = { cwd: store }
@@ -51,8 +59,13 @@ describe("agentstore CLI (built binary, SQLite store in a temp dir)", () => {
       expect(refused.code).toBe(2)
       expect(refused.stderr).toContain("--allow-down")
       const down = await agentstore(["migrate", "--to", "0", "--allow-down"], opts)
-      expect(down).toMatchObject({ code: 0, stdout: "schema version 1 → 0 (latest 1)\n" })
-      expect((await agentstore(["migrate"], opts)).stdout).toBe("schema version 0 → 1 (latest 1)\n")
+      expect(down).toMatchObject({
+        code: 0,
+        stdout: `schema version ${LATEST} → 0 (latest ${LATEST})\n`,
+      })
+      expect((await agentstore(["migrate"], opts)).stdout).toBe(
+        `schema version 0 → ${LATEST} (latest ${LATEST})\n`,
+      )
     } finally {
       rmSync(store, { recursive: true, force: true })
     }

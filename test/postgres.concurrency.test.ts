@@ -2,6 +2,8 @@ import { spawn } from "node:child_process"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { Connection } from "../src/backends/postgres/connection.js"
 import type { PostgresBackend } from "../src/backends/postgres/index.js"
+import { migrations } from "../src/backends/postgres/migrations/index.js"
+import { latestVersion } from "../src/core/migrations.js"
 import { createStore, type Store } from "../src/core/store.js"
 import { isAgentStoreError } from "../src/index.js"
 import {
@@ -12,6 +14,8 @@ import {
   openTestBackend,
   PG_URL,
 } from "./support/postgres.js"
+
+const LATEST = latestVersion(migrations)
 
 /** Settles every promise and sorts the outcomes into values and error codes. */
 async function settle<T>(calls: Promise<T>[]) {
@@ -147,10 +151,12 @@ describePg("postgres under concurrency (R6, R8)", () => {
       for (const result of results) {
         expect(result.err).toBe("")
         expect(result.code).toBe(0)
-        expect(JSON.parse(result.out)).toMatchObject({ current: 1, latest: 1 })
+        expect(JSON.parse(result.out)).toMatchObject({ current: LATEST, latest: LATEST })
       }
-      const applied = await adminQuery(`SELECT version FROM "${schema}".agentstore_migrations`)
-      expect(applied.rows).toEqual([{ version: 1 }])
+      const applied = await adminQuery(
+        `SELECT version FROM "${schema}".agentstore_migrations ORDER BY version`,
+      )
+      expect(applied.rows.map((r) => r.version)).toEqual(migrations.map((m) => m.version))
     } finally {
       await dropSchema(schema)
     }

@@ -1,3 +1,4 @@
+import type { BlobStore } from "../artifacts/blob-store.js"
 import type { Backend } from "./backend.js"
 import type { Clock } from "./clock.js"
 import { StoreClosedError } from "./errors.js"
@@ -8,6 +9,8 @@ export interface StoreContext {
   readonly namespace: string
   readonly clock: Clock
   readonly newId: () => string
+  /** Where blob bytes live (filesystem or database); content-addressed by SHA-256. */
+  readonly blobs: BlobStore
   /** Throws `StoreClosedError` once the store is closed. */
   readonly open: () => Backend
   /** Runs `fn` when the store closes (before the backend does); returns an unregister function. */

@@ -1,3 +1,6 @@
+import { type ArtifactsApi, createArtifactsApi } from "../artifacts/artifacts.js"
+import type { BlobStore } from "../artifacts/blob-store.js"
+import { createDatabaseBlobStore } from "../artifacts/db-blob-store.js"
 import { createRetentionApi, type RetentionApi } from "../retention/index.js"
 import type { Backend, MigrationStatus } from "./backend.js"
 import { type Clock, systemClock } from "./clock.js"
@@ -15,18 +18,23 @@ export interface StoreOptions {
   namespace?: string
   /** Milliseconds since the epoch; inject one in tests. */
   clock?: Clock
+  /** Where blob bytes live. Default: in the database (`createDatabaseBlobStore(backend)`). */
+  blobs?: BlobStore
 }
 
 /** The durable memory of an agent runtime: one object per domain, all scoped to a namespace. */
 export interface Store extends AsyncDisposable {
   readonly namespace: string
   readonly backend: Backend
+  /** The content-addressed blob storage artifacts and changesets keep their bytes in. */
+  readonly blobs: BlobStore
   readonly sessions: SessionsApi
   readonly messages: MessagesApi
   readonly events: EventsApi
   readonly tools: ToolsApi
   /** Retention policies applied in small batches. */
   readonly retention: RetentionApi
+  readonly artifacts: ArtifactsApi
   /** A view of the same store scoped to another namespace (shares the connection). */
   withNamespace(namespace: string): Store
   /** Schema versions applied and known. */
@@ -45,37 +53,45 @@ export function createStore(backend: Backend, options: StoreOptions = {}): Store
   const clock = options.clock ?? systemClock
   return buildView(
     new Lifecycle(backend),
-    backend,
-    clock,
+    { backend, blobs: options.blobs ?? createDatabaseBlobStore(backend), clock },
     ulidFactory(clock),
     options.namespace ?? "default",
   )
 }
 
+interface Shared {
+  backend: Backend
+  blobs: BlobStore
+  clock: Clock
+}
+
 function buildView(
   lifecycle: Lifecycle,
-  backend: Backend,
-  clock: Clock,
+  shared: Shared,
   newId: () => string,
   namespace: string,
 ): Store {
+  const { backend, blobs, clock } = shared
   const ctx: StoreContext = {
     backend,
     namespace: checkNamespace(namespace),
     clock,
     newId,
+    blobs,
     open: lifecycle.backend,
     onClose: lifecycle.onClose,
   }
   return {
     namespace: ctx.namespace,
     backend,
+    blobs,
     sessions: createSessionsApi(ctx),
     messages: createMessagesApi(ctx),
     events: createEventsApi(ctx),
     tools: createToolsApi(ctx),
     retention: createRetentionApi(ctx),
-    withNamespace: (ns) => buildView(lifecycle, backend, clock, newId, ns),
+    artifacts: createArtifactsApi(ctx),
+    withNamespace: (ns) => buildView(lifecycle, shared, newId, ns),
     migrationStatus: async () => lifecycle.backend().migrationStatus(),
     close: () => lifecycle.close(),
     get closed() {

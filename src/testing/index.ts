@@ -1,4 +1,5 @@
 import { describe } from "vitest"
+import { artifactsTests } from "./artifacts.js"
 import { concurrencyTests } from "./concurrency.js"
 import { errorsTests } from "./errors.js"
 import { eventsTests } from "./events.js"
@@ -45,5 +46,6 @@ export function runConformance(target: ConformanceTarget): void {
     lifecycleTests(target)
     migrationsTests(target)
     concurrencyTests(target, caps)
+    artifactsTests(target)
   })
 }

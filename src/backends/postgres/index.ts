@@ -1,6 +1,8 @@
 import type pg from "pg"
 import type { Backend, BackendCapabilities } from "../../core/backend.js"
 import { ValidationError } from "../../core/errors.js"
+import { postgresArtifacts } from "./artifacts.js"
+import { postgresBlobs } from "./blobs.js"
 import { Connection } from "./connection.js"
 import { postgresEvents } from "./events.js"
 import { postgresMessages } from "./messages.js"
@@ -93,6 +95,8 @@ export async function createPostgresBackend(config: PostgresConfig): Promise<Pos
     ...postgresMessages(conn),
     ...postgresEvents(conn, channel),
     ...postgresTools(conn),
+    ...postgresArtifacts(conn),
+    ...postgresBlobs(conn),
   }
   try {
     if (config.migrate !== false) await backend.migrate()

@@ -1,4 +1,6 @@
 import type { Backend, BackendCapabilities } from "../../core/backend.js"
+import { sqliteArtifacts } from "./artifacts.js"
+import { sqliteBlobs } from "./blobs.js"
 import { Connection } from "./connection.js"
 import { sqliteEvents } from "./events.js"
 import { sqliteMaintenance } from "./maintenance.js"
@@ -69,6 +71,8 @@ export async function createSqliteBackend(config: SqliteConfig): Promise<Backend
     },
     watch: watch.watch,
     ...sqliteTools(conn),
+    ...sqliteArtifacts(conn),
+    ...sqliteBlobs(conn),
     maintenance: sqliteMaintenance(conn),
   }
   try {

@@ -1,5 +1,6 @@
 import type { Migration } from "../../../core/migrations.js"
 import { core } from "./001-core.js"
+import { artifacts } from "./002-artifacts.js"
 
 /** PostgreSQL schema steps, in order. Version numbers are shared with the SQLite backend. */
-export const migrations: readonly Migration[] = [core]
+export const migrations: readonly Migration[] = [core, artifacts]

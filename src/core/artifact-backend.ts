@@ -1,0 +1,59 @@
+import type { ArtifactRow, DbBlobRow } from "./artifact-rows.js"
+
+/** A validated artifact listing, ready for SQL. Times are epoch ms. */
+export interface ArtifactListSpec {
+  sessionId?: string
+  mediaType?: string
+  label?: string
+  order: "asc" | "desc"
+  /** Rows to fetch (the caller asks for one more than it shows, to know `hasMore`). */
+  limit: number
+  /** Keyset position: rows strictly after this (created time, handle) in the chosen order. */
+  after?: { time: number; id: string }
+}
+
+/**
+ * Artifact refs: named, typed pointers to content-addressed blobs, scoped by namespace.
+ * Blobs themselves are not namespaced (the same bytes are stored once for everyone).
+ */
+export interface ArtifactOps {
+  /**
+   * Inserts a ref. An existing handle with the same content is returned as stored; with a
+   * different content it is a `ConflictError`, unless `overwrite` replaces it.
+   */
+  insertArtifact(row: ArtifactRow, options: { overwrite: boolean }): Promise<ArtifactRow>
+  getArtifact(ns: string, handle: string): Promise<ArtifactRow | undefined>
+  listArtifacts(ns: string, spec: ArtifactListSpec): Promise<ArtifactRow[]>
+  /** Deletes a ref (never the blob); true when it existed. */
+  deleteArtifact(ns: string, handle: string): Promise<boolean>
+  /** The hashes among `sha256s` that no row listed in `BLOB_REFERENCES` names, in any namespace. */
+  unreferencedBlobs(sha256s: readonly string[]): Promise<string[]>
+}
+
+/**
+ * Blob bytes kept in the database, in fixed-size chunks: the in-database blob store's storage.
+ * An upload writes chunks under a numeric id in small transactions, then `blobCommitUpload`
+ * names it by hash in one transaction (or drops it when that hash is already stored).
+ */
+export interface BlobOps {
+  /** Starts an upload; returns its id. */
+  blobBeginUpload(chunkSize: number, now: number): Promise<number>
+  blobWriteChunks(upload: number, first: number, chunks: readonly Uint8Array[]): Promise<void>
+  /** Names the upload by hash, or drops it and touches the stored blob when the hash exists. */
+  blobCommitUpload(upload: number, sha256: string, size: number, now: number): Promise<void>
+  blobAbortUpload(upload: number): Promise<void>
+  blobStat(sha256: string): Promise<DbBlobRow | undefined>
+  /** Chunks `from` (inclusive) to `to` (exclusive) of a stored blob, in order. */
+  blobReadChunks(sha256: string, from: number, to: number): Promise<Uint8Array[]>
+  /** Refreshes a stored blob's `touched_at`; false when it is not stored. */
+  blobTouch(sha256: string, now: number): Promise<boolean>
+  /**
+   * Deletes a stored blob. With `collect`, only when it was touched before `olderThan` and no
+   * row listed in `BLOB_REFERENCES` names it, checked in the same transaction.
+   */
+  blobDelete(sha256: string, collect?: { olderThan: number }): Promise<boolean>
+  /** Stored blobs with hash > `after`, by hash. */
+  blobList(after: string, limit: number): Promise<DbBlobRow[]>
+  /** Removes uploads started before `olderThan` and never committed; returns how many. */
+  blobSweepUploads(olderThan: number): Promise<number>
+}
