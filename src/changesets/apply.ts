@@ -13,6 +13,7 @@ import {
   type Target,
   writeAtomic,
 } from "./fs-safe.js"
+import { normalizePath } from "./paths.js"
 import type { ChangeRef, ContentSource } from "./types.js"
 
 /** What an apply in progress wrote down before touching the workspace. */
@@ -141,6 +142,7 @@ async function plan(
 ): Promise<Planned[]> {
   const out: Planned[] = []
   for (const change of changes) {
+    checkPaths(change)
     const target = await resolveTarget(root, change.path)
     const source = change.oldPath === null ? null : await resolveTarget(root, change.oldPath)
     const conflict =
@@ -150,6 +152,14 @@ async function plan(
     out.push({ change, target, source, after: await load(content, change.afterSha256), conflict })
   }
   return out
+}
+
+function checkPaths(change: ChangeRef): void {
+  for (const path of [change.path, change.oldPath]) {
+    if (path !== null && normalizePath("path", path) !== path) {
+      throw new ValidationError("path", "must be in normalised form", { path })
+    }
+  }
 }
 
 async function load(content: ContentSource, hash: string | null): Promise<Uint8Array | null> {
@@ -218,6 +228,7 @@ async function rollForward(
   options: ApplyOptions,
 ): Promise<void> {
   for (const change of changes) {
+    checkPaths(change)
     const target = await resolveTarget(root, change.path)
     await sweepTemps(dirname(target.abs))
     const after = await load(options.content, change.afterSha256)
