@@ -39,12 +39,18 @@ export async function applyPlan(
     save: (record) =>
       update((current) => {
         requirePlan(current, ["ready"])
-        if (current.apply_journal !== null) throw new ConflictError(`plan ${plan.id} is being applied`)
+        if (current.apply_journal !== null)
+          throw new ConflictError(`plan ${plan.id} is being applied`)
         return { apply_journal: JSON.stringify(record), updated_at: ctx.clock() }
       }),
     finish: () => {
       const now = ctx.clock()
-      return update(() => ({ status: "applied", apply_journal: null, finished_at: now, updated_at: now }))
+      return update(() => ({
+        status: "applied",
+        apply_journal: null,
+        finished_at: now,
+        updated_at: now,
+      }))
     },
     abort: () => {
       writeFailed = true
@@ -76,7 +82,11 @@ function parseJournal(plan: PlanRow): JournalRecord | undefined {
   try {
     return JSON.parse(plan.apply_journal) as JournalRecord
   } catch (cause) {
-    throw new IntegrityError(`the apply journal of plan ${plan.id} is corrupt`, { id: plan.id }, cause)
+    throw new IntegrityError(
+      `the apply journal of plan ${plan.id} is corrupt`,
+      { id: plan.id },
+      cause,
+    )
   }
 }
 
@@ -105,9 +115,12 @@ export async function cleanupPlan(
   const result = await ctx.open().discardChanges(ctx.namespace, planId, (current) => {
     requirePlan(current, allowed)
     if (current.apply_journal !== null && status === "cancelled") {
-      throw new ConflictError(`plan ${planId} has an interrupted apply; run apply again to finish it`, {
-        id: planId,
-      })
+      throw new ConflictError(
+        `plan ${planId} has an interrupted apply; run apply again to finish it`,
+        {
+          id: planId,
+        },
+      )
     }
     return { status, apply_journal: null, finished_at: now, updated_at: now }
   })

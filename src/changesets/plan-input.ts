@@ -8,7 +8,17 @@ import type { ChangeOp } from "./types.js"
 /** Largest number of changes one `record` call takes. */
 export const MAX_RECORD_BATCH = 10_000
 
-const KEYS = ["path", "op", "oldPath", "before", "after", "beforeSha256", "afterSha256", "mode", "toolInvocationId"]
+const KEYS = [
+  "path",
+  "op",
+  "oldPath",
+  "before",
+  "after",
+  "beforeSha256",
+  "afterSha256",
+  "mode",
+  "toolInvocationId",
+]
 const OPS: readonly ChangeOp[] = ["create", "modify", "delete", "rename"]
 
 /** Content of one side of a change: inline bytes to store, a stored hash, or nothing. */
@@ -49,9 +59,15 @@ function checkChange(field: string, input: unknown): CheckedChange {
   }
   need((op === "rename") === (oldPath !== null), "takes oldPath only for rename")
   need(oldPath !== path, "needs oldPath to differ from path")
-  need((op === "create") === (before === null), op === "create" ? "has no before content" : "needs before content")
+  need(
+    (op === "create") === (before === null),
+    op === "create" ? "has no before content" : "needs before content",
+  )
   if (op === "rename" && after === null) after = before
-  need((op === "delete") === (after === null), op === "delete" ? "has no after content" : "needs after content")
+  need(
+    (op === "delete") === (after === null),
+    op === "delete" ? "has no after content" : "needs after content",
+  )
   return {
     path,
     op,
@@ -68,7 +84,8 @@ function side(field: string, content: unknown, sha: unknown): Side {
     throw new ValidationError(field, "give the content or its sha256, not both")
   }
   if (sha !== undefined) {
-    if (!isSha256(sha)) throw new ValidationError(`${field}Sha256`, "must be 64 lower-case hex digits")
+    if (!isSha256(sha))
+      throw new ValidationError(`${field}Sha256`, "must be 64 lower-case hex digits")
     return { sha256: sha }
   }
   if (content === undefined || content === null) return null
@@ -77,7 +94,8 @@ function side(field: string, content: unknown, sha: unknown): Side {
 
 function toBytes(field: string, content: unknown): Uint8Array {
   if (typeof content === "string") {
-    if (!content.isWellFormed()) throw new ValidationError(field, "must not contain lone surrogates")
+    if (!content.isWellFormed())
+      throw new ValidationError(field, "must not contain lone surrogates")
     return Buffer.from(content, "utf8")
   }
   if (content instanceof Uint8Array) return content

@@ -4,15 +4,31 @@ import type { StoreContext } from "../core/context.js"
 import { NotFoundError, ValidationError } from "../core/errors.js"
 import { decodePageToken, encodePageToken } from "../core/page-token.js"
 import type { Page } from "../core/types.js"
-import { checkEnum, checkId, checkKeys, checkLimit, checkObject, checkTitle, optionalId, optionalName } from "../core/validation.js"
+import {
+  checkEnum,
+  checkId,
+  checkKeys,
+  checkLimit,
+  checkObject,
+  checkTitle,
+  optionalId,
+  optionalName,
+} from "../core/validation.js"
 import type { ApplyReport } from "./apply.js"
 import { type DiffFile, diffFile } from "./diff.js"
 import { netChanges } from "./net.js"
+import { normalizePath } from "./paths.js"
+import { applyPlan, cleanupPlan, type PlanApplyOptions, requirePlan } from "./plan-apply.js"
 import { type CheckedChange, checkChanges, type Side } from "./plan-input.js"
 import { toChange, toPlan, toRef } from "./plan-rows.js"
-import type { Change, ChangeInput, CleanupReport, CreatePlanInput, ListPlansQuery, Plan } from "./plan-types.js"
-import { applyPlan, cleanupPlan, type PlanApplyOptions, requirePlan } from "./plan-apply.js"
-import { normalizePath } from "./paths.js"
+import type {
+  Change,
+  ChangeInput,
+  CleanupReport,
+  CreatePlanInput,
+  ListPlansQuery,
+  Plan,
+} from "./plan-types.js"
 import { type ChangeSummary, summarizeChanges } from "./summarize.js"
 import type { ChangeContent } from "./types.js"
 import { formatUnified } from "./unified.js"
@@ -94,7 +110,10 @@ export function createPlansApi(ctx: StoreContext): PlansApi {
     async list(query = {}) {
       const spec = listSpec(query)
       const rows = await ctx.open().listPlans(ctx.namespace, { ...spec, limit: spec.limit + 1 })
-      const page: Page<Plan> = { items: rows.slice(0, spec.limit).map(toPlan), hasMore: rows.length > spec.limit }
+      const page: Page<Plan> = {
+        items: rows.slice(0, spec.limit).map(toPlan),
+        hasMore: rows.length > spec.limit,
+      }
       const last = rows[spec.limit - 1]
       if (page.hasMore && last) page.nextCursor = encodePageToken(Number(last.created_at), last.id)
       return page
@@ -116,9 +135,11 @@ export function createPlansApi(ctx: StoreContext): PlansApi {
       const plan = await getRow(planId)
       requirePlan(plan, ["executing"])
       const rows = await storeContents(ctx, plan, checked)
-      const stored = await ctx.open().appendChanges(ctx.namespace, planId, rows, (current) =>
-        requirePlan(current, ["executing"]),
-      )
+      const stored = await ctx
+        .open()
+        .appendChanges(ctx.namespace, planId, rows, (current) =>
+          requirePlan(current, ["executing"]),
+        )
       if (!stored) throw new NotFoundError("plan", planId)
       await restoreCollected(ctx.blobs, checked, stored)
       return stored.map(toChange)
@@ -161,7 +182,11 @@ export function createPlansApi(ctx: StoreContext): PlansApi {
   return api
 }
 
-async function storeContents(ctx: StoreContext, plan: PlanRow, changes: CheckedChange[]): Promise<Omit<ChangeRow, "seq">[]> {
+async function storeContents(
+  ctx: StoreContext,
+  plan: PlanRow,
+  changes: CheckedChange[],
+): Promise<Omit<ChangeRow, "seq">[]> {
   const now = ctx.clock()
   const rows: Omit<ChangeRow, "seq">[] = []
   for (const [i, change] of changes.entries()) {
@@ -187,16 +212,25 @@ async function storeContents(ctx: StoreContext, plan: PlanRow, changes: CheckedC
   return rows
 }
 
-async function storeSide(blobs: BlobStore, field: string, side: Side): Promise<{ sha256: string; size: number } | null> {
+async function storeSide(
+  blobs: BlobStore,
+  field: string,
+  side: Side,
+): Promise<{ sha256: string; size: number } | null> {
   if (side === null) return null
   if ("bytes" in side) return blobs.put(side.bytes)
   const stat = await blobs.stat(side.sha256)
-  if (!stat) throw new ValidationError(`${field}Sha256`, "names no stored blob", { sha256: side.sha256 })
+  if (!stat)
+    throw new ValidationError(`${field}Sha256`, "names no stored blob", { sha256: side.sha256 })
   return { sha256: side.sha256, size: stat.size }
 }
 
 /** A cancel racing this record may have collected a blob between put and insert: put it back. */
-async function restoreCollected(blobs: BlobStore, changes: CheckedChange[], rows: ChangeRow[]): Promise<void> {
+async function restoreCollected(
+  blobs: BlobStore,
+  changes: CheckedChange[],
+  rows: ChangeRow[],
+): Promise<void> {
   for (const [i, change] of changes.entries()) {
     const row = rows[i] as ChangeRow
     for (const [side, sha] of [
@@ -227,7 +261,13 @@ async function loadContents(blobs: BlobStore, rows: ChangeRow[]): Promise<Change
 }
 
 function listSpec(query: ListPlansQuery): PlanListSpec {
-  checkKeys("query", checkObject("query", query), ["sessionId", "status", "limit", "cursor", "order"])
+  checkKeys("query", checkObject("query", query), [
+    "sessionId",
+    "status",
+    "limit",
+    "cursor",
+    "order",
+  ])
   const spec: PlanListSpec = {
     order: checkEnum("order", query.order ?? "desc", ["asc", "desc"]),
     limit: checkLimit(query.limit, 50),
@@ -235,7 +275,13 @@ function listSpec(query: ListPlansQuery): PlanListSpec {
   const sessionId = optionalId("sessionId", query.sessionId)
   if (sessionId !== null) spec.sessionId = sessionId
   if (query.status !== undefined) {
-    spec.status = checkEnum("status", query.status, ["executing", "ready", "applied", "cancelled", "failed"])
+    spec.status = checkEnum("status", query.status, [
+      "executing",
+      "ready",
+      "applied",
+      "cancelled",
+      "failed",
+    ])
   }
   if (query.cursor !== undefined) spec.after = decodePageToken("cursor", query.cursor)
   return spec
