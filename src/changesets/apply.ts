@@ -4,6 +4,7 @@ import { dirname } from "node:path"
 import { ConflictError, IntegrityError, ValidationError } from "../core/errors.js"
 import {
   currentHash,
+  fsyncDirs,
   makeParents,
   removeDirs,
   removeFile,
@@ -14,6 +15,7 @@ import {
   writeAtomic,
 } from "./fs-safe.js"
 import { normalizePath } from "./paths.js"
+import { mapPool } from "./pool.js"
 import type { ChangeRef, ContentSource } from "./types.js"
 
 /** What an apply in progress wrote down before touching the workspace. */
@@ -140,18 +142,17 @@ async function plan(
   changes: readonly ChangeRef[],
   content: ContentSource,
 ): Promise<Planned[]> {
-  const out: Planned[] = []
-  for (const change of changes) {
-    checkPaths(change)
+  for (const change of changes) checkPaths(change)
+  return mapPool(changes, 8, async (change) => {
     const target = await resolveTarget(root, change.path)
     const source = change.oldPath === null ? null : await resolveTarget(root, change.oldPath)
     const conflict =
       source === null
         ? (await currentHash(target)) !== change.beforeSha256
         : (await currentHash(source)) !== change.beforeSha256 || target.stat !== null
-    out.push({ change, target, source, after: await load(content, change.afterSha256), conflict })
-  }
-  return out
+    const after = await load(content, change.afterSha256)
+    return { change, target, source, after, conflict }
+  })
 }
 
 function checkPaths(change: ChangeRef): void {
@@ -179,12 +180,14 @@ interface Undo {
 async function writeAll(root: string, planned: Planned[], options: ApplyOptions): Promise<void> {
   const undo: Undo[] = []
   const dirs: string[] = []
+  const unsynced = new Set<string>()
   try {
     for (const [i, p] of planned.entries()) {
       for (const t of [p.target, p.source]) if (t) undo.push(await remember(t))
       options.onStep?.(`write:${i}`)
-      await writeOne(root, p, dirs, () => options.onStep?.(`rename:${i}`))
+      await writeOne(root, p, dirs, unsynced, () => options.onStep?.(`rename:${i}`))
     }
+    await fsyncDirs(unsynced)
   } catch (error) {
     await rollBack(undo, dirs)
     await options.journal.abort()
@@ -201,17 +204,18 @@ async function writeOne(
   root: string,
   p: Planned,
   dirs: string[],
+  unsynced: Set<string>,
   beforeRename: () => void,
 ): Promise<void> {
   if (p.after !== null) {
     dirs.push(...(await makeParents(root, p.change.path)))
     const mode = p.change.mode ?? (p.target.stat ? p.target.stat.mode & 0o7777 : 0o644)
-    await writeAtomic(p.target.abs, p.after, mode, beforeRename)
+    await writeAtomic(p.target.abs, p.after, mode, beforeRename, unsynced)
   } else {
     beforeRename()
-    await removeFile(p.target.abs)
+    await removeFile(p.target.abs, unsynced)
   }
-  if (p.source) await removeFile(p.source.abs)
+  if (p.source) await removeFile(p.source.abs, unsynced)
 }
 
 async function rollBack(undo: Undo[], dirs: string[]): Promise<void> {

@@ -91,12 +91,16 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Writes a file atomically: temp file in the same directory → fsync → rename → fsync dir. */
+/**
+ * Writes a file atomically: temp file in the same directory → fsync → rename → fsync dir. With
+ * `dirs`, the directory is added to that set instead of synced, for one `fsyncDirs` at the end.
+ */
 export async function writeAtomic(
   abs: string,
   bytes: Uint8Array,
   mode: number,
   beforeRename?: () => void,
+  dirs?: Set<string>,
 ): Promise<void> {
   const dir = dirname(abs)
   const temp = join(dir, `${TEMP_PREFIX}${randomBytes(8).toString("hex")}`)
@@ -115,18 +119,26 @@ export async function writeAtomic(
     await unlink(temp).catch(() => undefined)
     throw error
   }
-  await fsyncDir(dir)
+  if (dirs) dirs.add(dir)
+  else await fsyncDir(dir)
 }
 
-/** Removes a file and flushes its directory; a missing file is fine. */
-export async function removeFile(abs: string): Promise<void> {
+/** Flushes each directory of a set once. */
+export async function fsyncDirs(dirs: Set<string>): Promise<void> {
+  for (const dir of dirs) await fsyncDir(dir)
+  dirs.clear()
+}
+
+/** Removes a file and flushes its directory (or adds it to `dirs`); a missing file is fine. */
+export async function removeFile(abs: string, dirs?: Set<string>): Promise<void> {
   try {
     await unlink(abs)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return
     throw error
   }
-  await fsyncDir(dirname(abs))
+  if (dirs) dirs.add(dirname(abs))
+  else await fsyncDir(dirname(abs))
 }
 
 /** Removes directories created by an apply that was undone, deepest first, if empty. */

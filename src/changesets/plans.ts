@@ -29,6 +29,7 @@ import type {
   ListPlansQuery,
   Plan,
 } from "./plan-types.js"
+import { mapPool } from "./pool.js"
 import { type ChangeSummary, summarizeChanges } from "./summarize.js"
 import type { ChangeContent } from "./types.js"
 import { formatUnified } from "./unified.js"
@@ -188,11 +189,18 @@ async function storeContents(
   changes: CheckedChange[],
 ): Promise<Omit<ChangeRow, "seq">[]> {
   const now = ctx.clock()
-  const rows: Omit<ChangeRow, "seq">[] = []
-  for (const [i, change] of changes.entries()) {
-    const before = await storeSide(ctx.blobs, `changes[${i}].before`, change.before)
-    const after = await storeSide(ctx.blobs, `changes[${i}].after`, change.after)
-    rows.push({
+  const sides = changes.flatMap(
+    (c, i) =>
+      [
+        [`changes[${i}].before`, c.before],
+        [`changes[${i}].after`, c.after],
+      ] as const,
+  )
+  const stored = await mapPool(sides, 8, ([field, side]) => storeSide(ctx.blobs, field, side))
+  return changes.map((change, i) => {
+    const before = stored[2 * i]
+    const after = stored[2 * i + 1]
+    return {
       namespace: ctx.namespace,
       id: ctx.newId(),
       plan_id: plan.id,
@@ -207,9 +215,8 @@ async function storeContents(
       mode: change.mode,
       tool_invocation_id: change.toolInvocationId,
       created_at: now,
-    })
-  }
-  return rows
+    }
+  })
 }
 
 async function storeSide(
@@ -243,21 +250,18 @@ async function restoreCollected(
 }
 
 async function loadContents(blobs: BlobStore, rows: ChangeRow[]): Promise<ChangeContent[]> {
-  const cache = new Map<string, Uint8Array>()
-  const read = async (sha: string | null) => {
-    if (sha === null) return null
-    let bytes = cache.get(sha)
-    if (!bytes) {
-      bytes = await blobs.get(sha)
-      cache.set(sha, bytes)
-    }
-    return bytes
-  }
-  const out: ChangeContent[] = []
-  for (const ref of netChanges(rows.map(toRef))) {
-    out.push({ ...ref, before: await read(ref.beforeSha256), after: await read(ref.afterSha256) })
-  }
-  return out
+  const refs = netChanges(rows.map(toRef))
+  const hashes = [...new Set(refs.flatMap((r) => [r.beforeSha256, r.afterSha256]))].filter(
+    (h): h is string => h !== null,
+  )
+  const bytes = await mapPool(hashes, 8, (sha) => blobs.get(sha))
+  const byHash = new Map(hashes.map((sha, i) => [sha, bytes[i] as Uint8Array]))
+  const read = (sha: string | null) => (sha === null ? null : (byHash.get(sha) as Uint8Array))
+  return refs.map((ref) => ({
+    ...ref,
+    before: read(ref.beforeSha256),
+    after: read(ref.afterSha256),
+  }))
 }
 
 function listSpec(query: ListPlansQuery): PlanListSpec {
