@@ -64,6 +64,14 @@ describe("line diff", () => {
     expect(edits.filter((e) => e.kind !== "add").map((e) => e.line)).toEqual(a)
     expect(edits.filter((e) => e.kind !== "remove").map((e) => e.line)).toEqual(b)
   })
+  it("falls back to remove-all then add-all past the size guard, still a valid script", () => {
+    const a = Array.from({ length: 6000 }, (_, i) => `a${i}\n`)
+    const b = Array.from({ length: 6000 }, (_, i) => `b${i}\n`)
+    const edits = diffLines(["same\n", ...a], ["same\n", ...b])
+    expect(edits.filter((e) => e.kind !== "add").map((e) => e.line)).toEqual(["same\n", ...a])
+    expect(edits.filter((e) => e.kind !== "remove").map((e) => e.line)).toEqual(["same\n", ...b])
+    expect(edits.findIndex((e) => e.kind === "add")).toBe(6001)
+  })
   it("keeps a missing final newline as a difference", () => {
     expect(splitLines("a\nb")).toEqual(["a\n", "b"])
     expect(splitLines("")).toEqual([])
@@ -130,6 +138,34 @@ describe("unified and structured diff", () => {
       newLine: 15,
     })
     expect(file).toMatchObject({ added: 1, removed: 1, binary: false })
+  })
+
+  it("writes mode changes and pure renames with headers only", () => {
+    const text = formatUnified([
+      diffFile(
+        change({
+          path: "x.sh",
+          op: "modify",
+          before: enc("a\n"),
+          after: enc("a\n"),
+          oldMode: 0o644,
+          mode: 0o755,
+        }),
+      ),
+      diffFile(
+        change({
+          path: "n.txt",
+          op: "rename",
+          oldPath: "o.txt",
+          before: enc("a\n"),
+          after: enc("a\n"),
+        }),
+      ),
+    ])
+    expect(text).toBe(
+      "diff --git a/x.sh b/x.sh\nold mode 100644\nnew mode 100755\n" +
+        "diff --git a/o.txt b/n.txt\nrename from o.txt\nrename to n.txt\n",
+    )
   })
 
   it("names binary files without dumping them", () => {
