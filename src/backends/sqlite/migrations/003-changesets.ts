@@ -45,6 +45,7 @@ CREATE TABLE changes (
   FOREIGN KEY (namespace, plan_id) REFERENCES plans (namespace, id) ON DELETE CASCADE
 );
 CREATE INDEX changes_path ON changes (namespace, plan_id, path, seq);
+CREATE INDEX changes_old_path ON changes (namespace, plan_id, old_path, seq);
 CREATE INDEX changes_before ON changes (before_sha256);
 CREATE INDEX changes_after ON changes (after_sha256);
 `,
