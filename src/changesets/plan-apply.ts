@@ -30,33 +30,9 @@ export async function applyPlan(
   }
   const rows = await ctx.open().listChanges(ctx.namespace, plan.id)
   let writeFailed = false
-  const update = async (change: (current: PlanRow) => Partial<PlanRow>) => {
-    const row = await ctx.open().updatePlan(ctx.namespace, plan.id, change)
-    if (!row) throw new NotFoundError("plan", plan.id)
-  }
-  const journal: ApplyJournal = {
-    load: async () => parseJournal(plan),
-    save: (record) =>
-      update((current) => {
-        requirePlan(current, ["ready"])
-        if (current.apply_journal !== null)
-          throw new ConflictError(`plan ${plan.id} is being applied`)
-        return { apply_journal: JSON.stringify(record), updated_at: ctx.clock() }
-      }),
-    finish: () => {
-      const now = ctx.clock()
-      return update(() => ({
-        status: "applied",
-        apply_journal: null,
-        finished_at: now,
-        updated_at: now,
-      }))
-    },
-    abort: () => {
-      writeFailed = true
-      return update(() => ({ apply_journal: null }))
-    },
-  }
+  const journal = rowJournal(ctx, plan, () => {
+    writeFailed = true
+  })
   try {
     const report = await applyChanges(workspaceDir, netChanges(rows.map(toRef)), {
       ...options,
@@ -74,6 +50,38 @@ export async function applyPlan(
       { id: plan.id, removed: removed.removed },
       error,
     )
+  }
+}
+
+/** The apply journal kept in the plan's row; `onAbort` hears of a failed, rolled-back apply. */
+function rowJournal(ctx: StoreContext, plan: PlanRow, onAbort: () => void): ApplyJournal {
+  const update = async (change: (current: PlanRow) => Partial<PlanRow>) => {
+    const row = await ctx.open().updatePlan(ctx.namespace, plan.id, change)
+    if (!row) throw new NotFoundError("plan", plan.id)
+  }
+  return {
+    load: async () => parseJournal(plan),
+    save: (record) =>
+      update((current) => {
+        requirePlan(current, ["ready"])
+        if (current.apply_journal !== null) {
+          throw new ConflictError(`plan ${plan.id} is being applied`, { id: plan.id })
+        }
+        return { apply_journal: JSON.stringify(record), updated_at: ctx.clock() }
+      }),
+    finish: () => {
+      const now = ctx.clock()
+      return update(() => ({
+        status: "applied",
+        apply_journal: null,
+        finished_at: now,
+        updated_at: now,
+      }))
+    },
+    abort: () => {
+      onAbort()
+      return update(() => ({ apply_journal: null }))
+    },
   }
 }
 
