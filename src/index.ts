@@ -37,6 +37,45 @@ export {
   DEFAULT_LIMITS,
 } from "./bundles/format.js"
 export { type ImportOptions, type ImportResult, importBundle } from "./bundles/import.js"
+export {
+  type ApplyEntry,
+  type ApplyJournal,
+  type ApplyOptions,
+  type ApplyReport,
+  applyChanges,
+  type JournalRecord,
+} from "./changesets/apply.js"
+export {
+  type CapturedChange,
+  compareSnapshots,
+  type Snapshot,
+  type SnapshotOptions,
+  snapshotWorkspace,
+} from "./changesets/capture.js"
+export {
+  type DiffFile,
+  type DiffHunk,
+  type DiffLine,
+  diffFile,
+  isBinary,
+} from "./changesets/diff.js"
+export { fileJournal } from "./changesets/journal.js"
+export { netChanges } from "./changesets/net.js"
+export { normalizePath } from "./changesets/paths.js"
+export type { PlanApplyOptions } from "./changesets/plan-apply.js"
+export type {
+  Change,
+  ChangeInput,
+  CleanupReport,
+  ContentInput,
+  CreatePlanInput,
+  ListPlansQuery,
+  Plan,
+} from "./changesets/plan-types.js"
+export type { PlanDiffOptions, PlansApi } from "./changesets/plans.js"
+export { type ChangeSummary, summarizeChanges } from "./changesets/summarize.js"
+export type { ChangeContent, ChangeOp, ChangeRef, ContentSource } from "./changesets/types.js"
+export { formatUnified } from "./changesets/unified.js"
 export type { ArtifactListSpec, ArtifactOps, BlobOps } from "./core/artifact-backend.js"
 export type { ArtifactRef, ArtifactRow, DbBlobRow } from "./core/artifact-rows.js"
 export type {
@@ -57,6 +96,14 @@ export type {
   ToolPatch,
 } from "./core/backend.js"
 export { BLOB_REFERENCES, type BlobReference } from "./core/blob-references.js"
+export type {
+  ChangeRow,
+  ChangesetOps,
+  PlanListSpec,
+  PlanPatch,
+  PlanRow,
+  PlanStatus,
+} from "./core/changeset-rows.js"
 export { type Clock, type ManualClock, manualClock, systemClock } from "./core/clock.js"
 export {
   AgentStoreError,

@@ -1,4 +1,5 @@
 import type { ArtifactOps, BlobOps } from "./artifact-backend.js"
+import type { ChangesetOps } from "./changeset-rows.js"
 import type { EventRow, MessageRow, SessionRow, ToolRow } from "./rows.js"
 import type { ToolStatus } from "./types.js"
 
@@ -111,7 +112,7 @@ export type ToolPatch = Partial<
  * ever reads or writes another namespace. Validation, ids, encoding and decoding happen
  * before and after, in the store; a backend only moves rows and maps driver errors.
  */
-export interface Backend extends ArtifactOps, BlobOps {
+export interface Backend extends ArtifactOps, BlobOps, ChangesetOps {
   readonly name: string
   readonly capabilities: BackendCapabilities
 

@@ -12,6 +12,8 @@ export interface BlobReference {
 /** The tables and columns that keep blobs alive. */
 export const BLOB_REFERENCES: readonly BlobReference[] = Object.freeze([
   { table: "artifacts", column: "sha256" },
+  { table: "changes", column: "before_sha256" },
+  { table: "changes", column: "after_sha256" },
 ])
 
 /**

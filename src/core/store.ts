@@ -1,6 +1,7 @@
 import { type ArtifactsApi, createArtifactsApi } from "../artifacts/artifacts.js"
 import type { BlobStore } from "../artifacts/blob-store.js"
 import { createDatabaseBlobStore } from "../artifacts/db-blob-store.js"
+import { createPlansApi, type PlansApi } from "../changesets/plans.js"
 import { createRetentionApi, type RetentionApi } from "../retention/index.js"
 import type { Backend, MigrationStatus } from "./backend.js"
 import { type Clock, systemClock } from "./clock.js"
@@ -35,6 +36,8 @@ export interface Store extends AsyncDisposable {
   /** Retention policies applied in small batches. */
   readonly retention: RetentionApi
   readonly artifacts: ArtifactsApi
+  /** Plans: recorded file changes, reviewed as diffs, then applied or discarded. */
+  readonly plans: PlansApi
   /** A view of the same store scoped to another namespace (shares the connection). */
   withNamespace(namespace: string): Store
   /** Schema versions applied and known. */
@@ -91,6 +94,7 @@ function buildView(
     tools: createToolsApi(ctx),
     retention: createRetentionApi(ctx),
     artifacts: createArtifactsApi(ctx),
+    plans: createPlansApi(ctx),
     withNamespace: (ns) => buildView(lifecycle, shared, newId, ns),
     migrationStatus: async () => lifecycle.backend().migrationStatus(),
     close: () => lifecycle.close(),

@@ -1,5 +1,7 @@
 import { describe } from "vitest"
 import { artifactsTests } from "./artifacts.js"
+import { changesetsTests } from "./changesets.js"
+import { changesetsApplyTests } from "./changesets-apply.js"
 import { concurrencyTests } from "./concurrency.js"
 import { errorsTests } from "./errors.js"
 import { eventsTests } from "./events.js"
@@ -41,6 +43,8 @@ export function runConformance(target: ConformanceTarget): void {
     toolsTests(target)
     toolListTests(target)
     validationTests(target)
+    changesetsTests(target)
+    changesetsApplyTests(target)
     errorsTests(target)
     jsonTests(target)
     lifecycleTests(target)

@@ -3,6 +3,7 @@ import type { Backend, BackendCapabilities } from "../../core/backend.js"
 import { ValidationError } from "../../core/errors.js"
 import { postgresArtifacts } from "./artifacts.js"
 import { postgresBlobs } from "./blobs.js"
+import { postgresChangesets } from "./changesets.js"
 import { Connection } from "./connection.js"
 import { postgresEvents } from "./events.js"
 import { postgresMessages } from "./messages.js"
@@ -97,6 +98,7 @@ export async function createPostgresBackend(config: PostgresConfig): Promise<Pos
     ...postgresTools(conn),
     ...postgresArtifacts(conn),
     ...postgresBlobs(conn),
+    ...postgresChangesets(conn),
   }
   try {
     if (config.migrate !== false) await backend.migrate()

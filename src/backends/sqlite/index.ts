@@ -1,6 +1,7 @@
 import type { Backend, BackendCapabilities } from "../../core/backend.js"
 import { sqliteArtifacts } from "./artifacts.js"
 import { sqliteBlobs } from "./blobs.js"
+import { sqliteChangesets } from "./changesets.js"
 import { Connection } from "./connection.js"
 import { sqliteEvents } from "./events.js"
 import { sqliteMaintenance } from "./maintenance.js"
@@ -74,6 +75,7 @@ export async function createSqliteBackend(config: SqliteConfig): Promise<Backend
     ...sqliteArtifacts(conn),
     ...sqliteBlobs(conn),
     maintenance: sqliteMaintenance(conn),
+    ...sqliteChangesets(conn),
   }
   try {
     if (config.migrate !== false) await backend.migrate()

@@ -1,0 +1,115 @@
+import type { ChangeRow, ChangesetOps, PlanRow } from "../../core/changeset-rows.js"
+import { ConflictError, ValidationError } from "../../core/errors.js"
+import { planWhere } from "../sql/plan-where.js"
+import { render } from "../sql/where.js"
+import type { Connection } from "./connection.js"
+import { sqliteCode } from "./errors.js"
+
+const PLAN_COLUMNS = `namespace, id, session_id, title, workspace, status, changeset_id, apply_journal,
+  created_at, updated_at, finished_at`
+const CHANGE_COLUMNS = `namespace, id, plan_id, changeset_id, seq, path, op, old_path, before_sha256,
+  after_sha256, before_size, after_size, mode, tool_invocation_id, created_at`
+const at = (columns: string) => columns.replace(/(\w+)/g, "@$1")
+
+/** Plans and change entries on SQLite. */
+export function sqliteChangesets(conn: Connection): ChangesetOps {
+  const planById = (ns: string, id: string) =>
+    conn.prepare(`SELECT ${PLAN_COLUMNS} FROM plans WHERE namespace = ? AND id = ?`).get(ns, id) as
+      | PlanRow
+      | undefined
+  const changesOf = (ns: string, planId: string) =>
+    conn
+      .prepare(
+        `SELECT ${CHANGE_COLUMNS} FROM changes WHERE namespace = ? AND plan_id = ? ORDER BY seq`,
+      )
+      .all(ns, planId) as ChangeRow[]
+  const patchPlan = (ns: string, id: string, patch: object): PlanRow => {
+    const keys = Object.keys(patch)
+    if (keys.length === 0) return planById(ns, id) as PlanRow
+    const sets = keys.map((key) => `${key} = @${key}`).join(", ")
+    return conn
+      .prepare(
+        `UPDATE plans SET ${sets} WHERE namespace = @ns AND id = @id RETURNING ${PLAN_COLUMNS}`,
+      )
+      .get({ ...patch, ns, id }) as PlanRow
+  }
+
+  return {
+    async insertPlan(row) {
+      try {
+        await conn.write(() =>
+          conn.prepare(`INSERT INTO plans (${PLAN_COLUMNS}) VALUES (${at(PLAN_COLUMNS)})`).run(row),
+        )
+        return row
+      } catch (error) {
+        const code = sqliteCode(error)
+        if (code === "SQLITE_CONSTRAINT_FOREIGNKEY") {
+          throw new ValidationError("sessionId", "refers to a session that does not exist", {
+            sessionId: row.session_id,
+          })
+        }
+        if (code === "SQLITE_CONSTRAINT_PRIMARYKEY")
+          throw new ConflictError(`plan ${row.id} already exists`, { id: row.id })
+        throw error
+      }
+    },
+
+    async getPlan(ns, id) {
+      return planById(ns, id)
+    },
+
+    async listPlans(ns, spec) {
+      const where = planWhere(ns, spec)
+      const dir = spec.order === "asc" ? "ASC" : "DESC"
+      const sql = `SELECT ${PLAN_COLUMNS} FROM plans${render(where)} ORDER BY created_at ${dir}, id ${dir} LIMIT ?`
+      return conn.prepare(sql).all(...where.params, spec.limit) as PlanRow[]
+    },
+
+    async updatePlan(ns, id, change) {
+      return conn.write(() => {
+        const current = planById(ns, id)
+        return current && patchPlan(ns, id, change(current))
+      })
+    },
+
+    async appendChanges(ns, planId, rows, check) {
+      return conn.write(() => {
+        const plan = planById(ns, planId)
+        if (!plan) return undefined
+        check(plan)
+        const last = conn
+          .prepare("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE namespace = ? AND plan_id = ?")
+          .pluck()
+          .get(ns, planId) as number
+        const insert = conn.prepare(
+          `INSERT INTO changes (${CHANGE_COLUMNS}) VALUES (${at(CHANGE_COLUMNS)})`,
+        )
+        return rows.map((row, i) => {
+          const stored: ChangeRow = { ...row, seq: last + i + 1 }
+          insert.run(stored)
+          return stored
+        })
+      })
+    },
+
+    async listChanges(ns, planId, path) {
+      if (path === undefined) return changesOf(ns, planId)
+      return conn
+        .prepare(
+          `SELECT ${CHANGE_COLUMNS} FROM changes WHERE namespace = ? AND plan_id = ? AND (path = ? OR old_path = ?) ORDER BY seq`,
+        )
+        .all(ns, planId, path, path) as ChangeRow[]
+    },
+
+    async discardChanges(ns, planId, change) {
+      return conn.write(() => {
+        const current = planById(ns, planId)
+        if (!current) return undefined
+        const patch = change(current)
+        const removed = changesOf(ns, planId)
+        conn.prepare("DELETE FROM changes WHERE namespace = ? AND plan_id = ?").run(ns, planId)
+        return { plan: patchPlan(ns, planId, patch), removed }
+      })
+    },
+  }
+}
