@@ -5,6 +5,7 @@ import { postgresArtifacts } from "./artifacts.js"
 import { postgresBlobs } from "./blobs.js"
 import { Connection } from "./connection.js"
 import { postgresEvents } from "./events.js"
+import { postgresMaintenance } from "./maintenance.js"
 import { postgresMessages } from "./messages.js"
 import { migrations } from "./migrations/index.js"
 import { migratePostgres, postgresMigrationStatus } from "./migrator.js"
@@ -97,6 +98,7 @@ export async function createPostgresBackend(config: PostgresConfig): Promise<Pos
     ...postgresTools(conn),
     ...postgresArtifacts(conn),
     ...postgresBlobs(conn),
+    maintenance: postgresMaintenance(conn, channel),
   }
   try {
     if (config.migrate !== false) await backend.migrate()
