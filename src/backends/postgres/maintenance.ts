@@ -76,7 +76,8 @@ export function postgresMaintenance(conn: Connection, channel: string): Maintena
     importRows: (ns, rows) =>
       conn.transaction(async (client) => {
         const counts = await importAll(conn, client, ns, rows())
-        if ((counts.events ?? 0) > 0) await conn.query("SELECT pg_notify($1, $2)", [channel, ns], client)
+        if ((counts.events ?? 0) > 0)
+          await conn.query("SELECT pg_notify($1, $2)", [channel, ns], client)
         return counts
       }),
 
