@@ -204,7 +204,7 @@ describe("agentstore CLI (built binary, SQLite store in a temp dir)", () => {
     const copy = await json("--namespace", "copy", "events", "summary")
     expect(copy.total).toBe(21)
     const plain = await run("export", "-o", "one.ndjson", "--session", "demo-coder-1")
-    expect(plain.stdout).toMatch(/^exported 1 sessions, 7 messages, 11 events, 4 tool invocations/)
+    expect(plain.stdout).toMatch(/^exported 1 session, 7 messages, 11 events, 4 tool invocations/)
     const bytes = readFileSync(join(dir, "one.ndjson"))
     bytes[200] = (bytes[200] as number) ^ 1
     writeFileSync(join(dir, "bad.ndjson"), bytes)

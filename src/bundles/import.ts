@@ -31,6 +31,8 @@ export interface ImportOptions {
   tempDir?: string
   /** Called while rows are written, with rows done and the total. */
   onProgress?: (done: number, total: number) => void
+  /** Called while the bundle is verified, with records checked and the header's expected total. */
+  onVerify?: (done: number, expected: number) => void
 }
 
 /** What an import wrote. */
@@ -75,6 +77,7 @@ export async function importBundle(
         limits,
         schemaVersion: current,
         newId: fresh,
+        ...(options.onVerify ? { onProgress: options.onVerify } : {}),
       })
     } finally {
       staging.end()

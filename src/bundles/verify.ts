@@ -54,6 +54,8 @@ export async function verifyBundle(
     limits: BundleLimits
     schemaVersion: number
     newId: (type: RecordType, id: string) => string
+    /** Called every 10,000 records with records checked and the header's expected total. */
+    onProgress?: (done: number, expected: number) => void
   },
 ): Promise<VerifiedBundle> {
   const hash = createHash("sha256")
@@ -82,12 +84,18 @@ export async function verifyBundle(
     if (state.lineNo === 1) state.header = checkHeader(value, options)
     else {
       const row = checkRecord(value, state, options)
+      if (state.lineNo % 10_000 === 0) options.onProgress?.(state.lineNo, expectedTotal(state))
       if (!staging.write(`${JSON.stringify(row)}\n`)) await once(staging, "drain")
     }
   }
   if (!state.header) throw reject("empty", "the bundle is empty")
   if (!state.trailerSeen) throw reject("truncated", "the bundle has no trailer")
   return { header: state.header, counts: state.counts, ids: state.ids }
+}
+
+function expectedTotal(state: State): number {
+  const counts = state.header?.counts
+  return counts ? counts.session + counts.message + counts.event + counts.tool : 0
 }
 
 function parseLine(line: Buffer, lineNo: number): Record<string, unknown> {

@@ -107,6 +107,7 @@ export function progress(io: CliIo, label: string) {
     },
     done(): void {
       if (on && last > 0) io.stderr.write("\r\u001b[K")
+      last = 0
     },
   }
 }

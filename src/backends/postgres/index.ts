@@ -6,6 +6,7 @@ import { postgresBlobs } from "./blobs.js"
 import { postgresChangesets } from "./changesets.js"
 import { Connection } from "./connection.js"
 import { postgresEvents } from "./events.js"
+import { postgresMaintenance } from "./maintenance.js"
 import { postgresMessages } from "./messages.js"
 import { migrations } from "./migrations/index.js"
 import { migratePostgres, postgresMigrationStatus } from "./migrator.js"
@@ -99,6 +100,7 @@ export async function createPostgresBackend(config: PostgresConfig): Promise<Pos
     ...postgresArtifacts(conn),
     ...postgresBlobs(conn),
     ...postgresChangesets(conn),
+    maintenance: postgresMaintenance(conn, channel),
   }
   try {
     if (config.migrate !== false) await backend.migrate()

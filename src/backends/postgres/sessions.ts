@@ -15,7 +15,7 @@ type SessionOps = Pick<
  * backslashes become `\u005c`, `\u0000` becomes `\u0030` and `\udXXX` becomes `\u0031dXXX`,
  * escapes `JSON.stringify` never writes. The filter value goes through the same rewrite.
  */
-const SAFE_JSON = (column: string) =>
+export const SAFE_JSON = (column: string) =>
   `replace(replace(replace(${column}, '\\\\', '\\u005c'), '\\u0000', '\\u0030'), '\\ud', '\\u0031d')`
 
 /** The same rewrite as `SAFE_JSON`, in JavaScript. */

@@ -10,6 +10,17 @@ import { bytes, num, printJson, progress } from "../format.js"
 import type { CliCommand } from "../io.js"
 import { withStore } from "../program.js"
 
+function counted(c: { session: number; message: number; event: number; tool: number }): string {
+  const n = (count: number, one: string, many: string) =>
+    `${num(count)} ${count === 1 ? one : many}`
+  return [
+    n(c.session, "session", "sessions"),
+    n(c.message, "message", "messages"),
+    n(c.event, "event", "events"),
+    n(c.tool, "tool invocation", "tool invocations"),
+  ].join(", ")
+}
+
 /** `agentstore export`. */
 export const exportCommand: CliCommand = {
   name: "export",
@@ -59,7 +70,7 @@ export const exportCommand: CliCommand = {
     else if (!toStdout) {
       const c = result.counts
       io.stdout.write(
-        `exported ${num(c.session)} sessions, ${num(c.message)} messages, ${num(c.event)} events, ${num(c.tool)} tool invocations\n` +
+        `exported ${counted(c)}\n` +
           `to ${path} (${bytes(result.bytes)} before compression, sha256 ${result.sha256.slice(0, 16)}…)\n`,
       )
     }
@@ -88,19 +99,25 @@ export const importCommand: CliCommand = {
         : createReadStream(resolve(io.cwd ?? process.cwd(), file), { highWaterMark: 1 << 20 })
     if (!source) throw new ValidationError("file", "no standard input to read")
     const bar = progress(io, "import")
+    const check = progress(io, "verify")
     const result = await withStore(args, (store) =>
       importBundle(store, source, {
         keepIds: args.options.keepIds === true,
-        onProgress: (done, total) => bar.update(done, total),
+        onVerify: (done, expected) => check.update(done, expected),
+        onProgress: (done, total) => {
+          check.done()
+          bar.update(done, total)
+        },
         ...(typeof args.options.into === "string" ? { namespace: args.options.into } : {}),
       }),
-    ).finally(() => bar.done())
+    ).finally(() => {
+      check.done()
+      bar.done()
+    })
     if (args.global.json) printJson(io, result)
     else {
       const c = result.counts
-      io.stdout.write(
-        `imported ${num(c.session)} sessions, ${num(c.message)} messages, ${num(c.event)} events, ${num(c.tool)} tool invocations into namespace ${result.namespace}\n`,
-      )
+      io.stdout.write(`imported ${counted(c)} into namespace ${result.namespace}\n`)
     }
     return 0
   },

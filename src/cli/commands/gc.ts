@@ -115,6 +115,6 @@ function printReport(io: CliIo, r: RetentionReport): void {
   io.stdout.write(
     r.reclaimed.supported
       ? `reclaimed ${bytes(r.reclaimed.freedBytes)}\n`
-      : "space not reclaimed: this database was created without incremental auto-vacuum\n",
+      : "space is not reclaimed here (PostgreSQL: autovacuum does it; SQLite: this file was created without incremental auto-vacuum)\n",
   )
 }
