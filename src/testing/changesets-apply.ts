@@ -111,6 +111,14 @@ export function changesetsApplyTests(target: ConformanceTarget): void {
       expect((await store.tools.get(tool.id)).planId).toBe(p.id)
       const kept = [sha256("Cshared\n"), sha256("other"), sha256("unique bytes")]
       expect(await backend.unreferencedBlobs(kept)).toEqual([sha256("unique bytes")])
+      await store.artifacts.put("artifact bytes")
+      const art = await store.plans.create({ title: "art" })
+      await store.plans.record(art.id, { path: "x", op: "create", after: "artifact bytes" })
+      expect((await store.plans.cancel(art.id)).removed.blobs).toEqual([])
+      await store.artifacts.gc({ graceMs: 0 })
+      for (const sha of [sha256("Cshared\n"), sha256("other"), sha256("artifact bytes")]) {
+        expect(await store.blobs.has(sha)).toBe(true)
+      }
       await store.plans.apply(keep.id, ws)
       expect(read("src/c.txt")).toBe("Cshared\n")
     })
