@@ -63,7 +63,11 @@ export interface ArtifactsApi {
   list(query?: ListArtifactsQuery): Promise<Page<ArtifactRef>>
   /** Deletes a ref (the blob goes at the next `gc` if nothing else points at it). */
   delete(handle: string): Promise<boolean>
-  /** Deletes blobs no row points at (in any namespace) and leftovers of interrupted puts. */
+  /**
+   * Deletes blobs no row points at (in any namespace) and leftovers of interrupted puts, once
+   * they are older than `graceMs` (default one hour). The grace period is what keeps a put that
+   * runs at the same time safe: `graceMs: 0` is for tests and for stores nothing writes to.
+   */
   gc(options?: { graceMs?: number }): Promise<GcReport>
 }
 
