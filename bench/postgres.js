@@ -30,15 +30,15 @@ export function postgresConfig(quick) {
   if (!quick) return full
   return {
     ...full,
-    appends: 300,
-    batched: 2_000,
+    appends: 200,
+    batched: 1_000,
     scales: [10_000],
-    samples: 100,
-    sessions: 200,
-    events: 10_000,
+    samples: 60,
+    sessions: 100,
+    events: 5_000,
     listPasses: 2,
-    concurrentAppends: 800,
-    startups: 5,
+    concurrentAppends: 400,
+    startups: 4,
   }
 }
 

@@ -39,7 +39,7 @@ async function runSqlite(lib, args) {
     }
     if (wanted("rss")) {
       log("sqlite rss")
-      const file = await populateMessages(lib, dir, 100_000)
+      const file = await populateMessages(lib, dir, cfg.rssMessages)
       rows.push(...(await rss(dir, cfg, file)))
     }
   } finally {

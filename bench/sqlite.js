@@ -15,27 +15,29 @@ const BACKEND = "sqlite"
 
 /** Workload sizes for a full run and for `--quick`. */
 export function sqliteConfig(quick) {
-  return quick
-    ? {
-        reps: 3,
-        appends: 5_000,
-        batched: 10_000,
-        scales: [10_000, 100_000],
-        samples: 200,
-        sessions: 1_000,
-        events: 100_000,
-        listPasses: 3,
-      }
-    : {
-        reps: 3,
-        appends: 20_000,
-        batched: 20_000,
-        scales: [10_000, 100_000, 1_000_000],
-        samples: 500,
-        sessions: 1_000,
-        events: 100_000,
-        listPasses: 5,
-      }
+  const full = {
+    reps: 3,
+    appends: 20_000,
+    batched: 20_000,
+    scales: [10_000, 100_000, 1_000_000],
+    samples: 500,
+    sessions: 1_000,
+    events: 100_000,
+    listPasses: 5,
+    rssMessages: 100_000,
+  }
+  if (!quick) return full
+  return {
+    ...full,
+    appends: 3_000,
+    batched: 6_000,
+    scales: [10_000, 50_000],
+    samples: 200,
+    sessions: 500,
+    events: 30_000,
+    listPasses: 3,
+    rssMessages: 50_000,
+  }
 }
 
 /** Opens both sides on fresh files (migrated by agentstore, one session each), runs, closes. */
