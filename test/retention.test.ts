@@ -141,6 +141,24 @@ describe("retention policies", () => {
     expect((await store.sessions.get(fresh.id)).messageCount).toBe(1)
   })
 
+  it("deleting a session takes its artifact refs; the blob GC that follows frees the bytes", async () => {
+    const s = await store.sessions.create({ agent: "a" })
+    await store.artifacts.put("x".repeat(10_000), { handle: "big.txt", sessionId: s.id })
+    const kept = await store.sessions.create({ agent: "a", metadata: { pinned: true } })
+    await store.artifacts.put("kept", { handle: "kept.txt", sessionId: kept.id })
+    clock.advance(10 * HOUR)
+    const dry = await store.retention.run({ policy: { sessions: { maxAge: "1h" } }, dryRun: true })
+    expect(dry.artifacts).toBeUndefined()
+    const report = await store.retention.run({
+      policy: { sessions: { maxAge: "1h" } },
+      artifactGraceMs: 0,
+    })
+    expect(report.deleted.sessions).toBe(1)
+    expect(report.artifacts).toMatchObject({ deleted: 1, bytesFreed: 10_000 })
+    await expect(store.artifacts.head("big.txt")).rejects.toMatchObject({ code: "NOT_FOUND" })
+    expect(await store.artifacts.text("kept.txt")).toBe("kept")
+  })
+
   it("reclaims space with incremental vacuum", async () => {
     const big = "x".repeat(20_000)
     for (let i = 0; i < 10; i++) {

@@ -1,3 +1,4 @@
+import { collectGarbage } from "../artifacts/gc.js"
 import type { StoreContext } from "../core/context.js"
 import {
   type RetentionCounters,
@@ -22,7 +23,14 @@ export interface RetentionApi {
 /** Builds the retention API over one store context. */
 export function createRetentionApi(ctx: StoreContext): RetentionApi {
   return {
-    run: (options) => runRetention(ctx.open(), ctx.namespace, ctx.clock, options),
+    run: (options) =>
+      runRetention(ctx.open(), ctx.namespace, ctx.clock, options, () =>
+        collectGarbage(
+          ctx.open(),
+          ctx.blobs,
+          options.artifactGraceMs === undefined ? {} : { graceMs: options.artifactGraceMs },
+        ),
+      ),
     counters: retentionCounters,
   }
 }

@@ -1,4 +1,5 @@
 import { setImmediate as yieldToOthers } from "node:timers/promises"
+import type { GcReport } from "../artifacts/gc.js"
 import type { Backend, PruneRule } from "../core/backend.js"
 import type { Clock } from "../core/clock.js"
 import { ValidationError } from "../core/errors.js"
@@ -24,6 +25,13 @@ export interface RetentionRunOptions {
   reclaim?: boolean
   /** Called after every batch with the rows deleted so far. */
   onProgress?: (deleted: number) => void
+  /**
+   * Afterwards, delete blobs no artifact or change refers to any more (deleted sessions take
+   * their artifact refs with them). Default true; never in a dry run.
+   */
+  artifacts?: boolean
+  /** Blobs written more recently than this are kept by that GC. Default one hour. */
+  artifactGraceMs?: number
 }
 
 /** What a run did (or, dry, would do). */
@@ -37,6 +45,8 @@ export interface RetentionReport {
   maxLockHeldMs: number
   reclaimed: { supported: boolean; freedPages: number; freedBytes: number }
   durationMs: number
+  /** The blob GC that followed (absent in a dry run or with `artifacts: false`). */
+  artifacts?: GcReport
 }
 
 /** Totals since the process started, for metrics. */
@@ -103,6 +113,7 @@ export async function runRetention(
   namespace: string,
   clock: Clock,
   options: RetentionRunOptions,
+  collectBlobs?: () => Promise<GcReport>,
 ): Promise<RetentionReport> {
   const started = Date.now()
   const policy = resolvePolicy(options.policy)
@@ -138,6 +149,9 @@ export async function runRetention(
       options.onProgress?.(total(report.deleted))
       await yieldToOthers()
     }
+  }
+  if (!report.dryRun && options.artifacts !== false && collectBlobs) {
+    report.artifacts = await collectBlobs()
   }
   if (!report.dryRun && options.reclaim !== false) await reclaim(backend, report)
   report.durationMs = Date.now() - started

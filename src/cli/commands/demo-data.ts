@@ -1,5 +1,6 @@
 import type { Store } from "../../core/store.js"
 import type { MessageInput } from "../../core/types.js"
+import { seedDemoArtifacts } from "./demo-artifacts.js"
 import { demoEvents } from "./demo-events.js"
 
 const MINUTE = 60_000
@@ -115,6 +116,7 @@ export interface DemoCounts {
   messages: number
   events: number
   toolInvocations: number
+  artifacts: number
   seeded: boolean
 }
 
@@ -129,6 +131,7 @@ export async function seedDemo(store: Store, now = Date.now()): Promise<DemoCoun
     messages: SESSIONS.reduce((n, s) => n + s.messages.length, 0),
     events: evs.length,
     toolInvocations: 4,
+    artifacts: 3,
     seeded: existing === undefined,
   }
   if (existing) return counts
@@ -180,5 +183,6 @@ export async function seedDemo(store: Store, now = Date.now()): Promise<DemoCoun
     startedAt: tool(9),
     finishedAt: tool(9.4),
   })
+  await seedDemoArtifacts(store)
   return counts
 }

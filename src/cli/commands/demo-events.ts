@@ -117,6 +117,7 @@ export function demoEvents(start: number): EventInput[] {
       sessionId: c,
       parentId: "demo-ev-12",
       text: "1 failed: rounding differs by 0.01",
+      artifactRef: "demo-run-tests.log",
       time: at(1),
     },
     {

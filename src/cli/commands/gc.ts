@@ -112,6 +112,11 @@ function printReport(io: CliIo, r: RetentionReport): void {
   io.stdout.write(
     `${num(r.batches)} ${r.batches === 1 ? "batch" : "batches"} in ${r.durationMs} ms, longest write-lock hold ${r.maxLockHeldMs.toFixed(1)} ms\n`,
   )
+  if (r.artifacts) {
+    io.stdout.write(
+      `artifact blobs: ${num(r.artifacts.deleted)} of ${num(r.artifacts.scanned)} deleted, ${bytes(r.artifacts.bytesFreed)} freed\n`,
+    )
+  }
   io.stdout.write(
     r.reclaimed.supported
       ? `reclaimed ${bytes(r.reclaimed.freedBytes)}\n`

@@ -1,4 +1,11 @@
 import type { CliCommand } from "../io.js"
+import {
+  artifactsDrill,
+  artifactsGc,
+  artifactsGet,
+  artifactsList,
+  artifactsPut,
+} from "./artifacts.js"
 import { exportCommand, importCommand } from "./bundle.js"
 import { demoCommand } from "./demo.js"
 import { eventsQuery, eventsSummary, eventsTail } from "./events.js"
@@ -33,6 +40,11 @@ export const COMMANDS: CliCommand[] = [
   eventsTail,
   toolsList,
   toolsShow,
+  artifactsPut,
+  artifactsGet,
+  artifactsList,
+  artifactsDrill,
+  artifactsGc,
   exportCommand,
   importCommand,
   gcCommand,

@@ -1,0 +1,275 @@
+import { once } from "node:events"
+import { createReadStream, createWriteStream } from "node:fs"
+import { resolve } from "node:path"
+import type { Writable } from "node:stream"
+import type { DrilldownSelector } from "../../artifacts/drilldown.js"
+import { ValidationError } from "../../core/errors.js"
+import { bytes, clock, fields, printJson, table } from "../format.js"
+import type { CliCommand } from "../io.js"
+import { intOption, listOption } from "../parse.js"
+import { withStore } from "../program.js"
+
+const MEDIA_TYPES: Record<string, string> = {
+  json: "application/json",
+  ndjson: "application/x-ndjson",
+  jsonl: "application/x-ndjson",
+  csv: "text/csv",
+  txt: "text/plain; charset=utf-8",
+  log: "text/plain; charset=utf-8",
+  md: "text/markdown; charset=utf-8",
+  html: "text/html; charset=utf-8",
+}
+
+function mediaTypeOf(file: string): string | undefined {
+  return MEDIA_TYPES[file.split(".").pop()?.toLowerCase() ?? ""]
+}
+
+/** `agentstore artifacts put <file|->`. */
+export const artifactsPut: CliCommand = {
+  name: "artifacts put",
+  args: "<file>",
+  summary: "store a file (or stdin with '-') as an artifact",
+  options: [
+    { flags: "--handle <handle>", description: "the name to address it by (default: generated)" },
+    {
+      flags: "--media-type <type>",
+      description: "e.g. application/json (default: from the file extension)",
+    },
+    { flags: "--label <label>", description: "a short human name" },
+    { flags: "--session <id>", description: "the session it belongs to" },
+    { flags: "--overwrite", description: "replace an artifact with the same handle" },
+  ],
+  async run(args, io) {
+    const o = args.options
+    const file = args.positionals[0] as string
+    const data = file === "-" ? io.stdin : createReadStream(resolve(io.cwd ?? process.cwd(), file))
+    if (!data) throw new ValidationError("file", "no standard input to read")
+    const mediaType = typeof o.mediaType === "string" ? o.mediaType : mediaTypeOf(file)
+    const ref = await withStore(args, (store) =>
+      store.artifacts.put(data as never, {
+        ...(typeof o.handle === "string" ? { handle: o.handle } : {}),
+        ...(mediaType === undefined ? {} : { mediaType }),
+        ...(typeof o.label === "string" ? { label: o.label } : {}),
+        ...(typeof o.session === "string" ? { sessionId: o.session } : {}),
+        ...(o.overwrite === true ? { overwrite: true } : {}),
+      }),
+    )
+    if (args.global.json) printJson(io, ref)
+    else
+      io.stdout.write(
+        `stored ${ref.handle} (${bytes(ref.size)}, sha256 ${ref.sha256.slice(0, 16)}…)\n`,
+      )
+    return 0
+  },
+}
+
+/** `agentstore artifacts get <handle> [-o FILE]`. */
+export const artifactsGet: CliCommand = {
+  name: "artifacts get",
+  args: "<handle>",
+  summary: "write an artifact's content to stdout or a file",
+  options: [{ flags: "-o, --output <file>", description: "write here instead of stdout" }],
+  async run(args, io) {
+    const handle = args.positionals[0] as string
+    await withStore(args, async (store) => {
+      await store.artifacts.head(handle)
+      const out: Writable | undefined =
+        typeof args.options.output === "string"
+          ? createWriteStream(resolve(io.cwd ?? process.cwd(), args.options.output))
+          : undefined
+      for await (const chunk of store.artifacts.stream(handle)) {
+        if (out) {
+          if (!out.write(chunk)) await once(out, "drain")
+        } else io.stdout.write(Buffer.from(chunk) as never)
+      }
+      if (out) {
+        out.end()
+        await once(out, "finish")
+      }
+    })
+    return 0
+  },
+}
+
+/** `agentstore artifacts list`. */
+export const artifactsList: CliCommand = {
+  name: "artifacts list",
+  summary: "list artifacts, newest first",
+  options: [
+    { flags: "--session <id>", description: "only this session's" },
+    { flags: "--media-type <type>", description: "only this media type" },
+    { flags: "--label <label>", description: "only this label" },
+    { flags: "--limit <n>", description: "most rows (1-1000)", default: "50" },
+    { flags: "--cursor <token>", description: "continue after a previous page" },
+  ],
+  async run(args, io) {
+    const o = args.options
+    const page = await withStore(args, (store) =>
+      store.artifacts.list({
+        limit: intOption("limit", o.limit, 1, 1000) as number,
+        ...(typeof o.session === "string" ? { sessionId: o.session } : {}),
+        ...(typeof o.mediaType === "string" ? { mediaType: o.mediaType } : {}),
+        ...(typeof o.label === "string" ? { label: o.label } : {}),
+        ...(typeof o.cursor === "string" ? { cursor: o.cursor } : {}),
+      }),
+    )
+    if (args.global.json) {
+      printJson(io, page)
+      return 0
+    }
+    if (page.items.length === 0) {
+      io.stdout.write("no artifacts\n")
+      return 0
+    }
+    io.stdout.write(
+      table(
+        ["HANDLE", "MEDIA TYPE", "SIZE", "LABEL", "SESSION", "CREATED"],
+        page.items.map((a) => [
+          a.handle,
+          a.mediaType,
+          bytes(a.size),
+          a.label ?? "-",
+          a.sessionId ?? "-",
+          clock(a.createdAt),
+        ]),
+      ),
+    )
+    if (page.nextCursor) io.stdout.write(`more: --cursor ${page.nextCursor}\n`)
+    return 0
+  },
+}
+
+function range(name: string, value: string): { start?: number; end?: number } {
+  const match = /^(-?\d*):(-?\d*)$/.exec(value)
+  if (!match) throw new ValidationError(`--${name}`, "must be START:END, e.g. 10:20, :5 or -10:")
+  const out: { start?: number; end?: number } = {}
+  if (match[1]) out.start = Number(match[1])
+  if (match[2]) out.end = Number(match[2])
+  return out
+}
+
+function selectorOf(o: Record<string, unknown>): DrilldownSelector {
+  const chosen = ["lines", "head", "keys", "rows", "grep", "bytes"].filter(
+    (k) => o[k] !== undefined,
+  )
+  if (chosen.length !== 1) {
+    throw new ValidationError(
+      "selector",
+      "give exactly one of --lines, --head, --keys, --rows, --grep, --bytes",
+    )
+  }
+  if (typeof o.lines === "string") return { kind: "lines", ...range("lines", o.lines) }
+  if (o.head !== undefined) return { kind: "head", chars: intOption("head", o.head, 0) as number }
+  if (o.keys !== undefined) return { kind: "json_keys", keys: listOption(o.keys) ?? [] }
+  if (typeof o.rows === "string") {
+    return {
+      kind: "rows",
+      ...range("rows", o.rows),
+      ...(o.header === true ? { header: true } : {}),
+    }
+  }
+  if (typeof o.grep === "string") {
+    return {
+      kind: "grep",
+      pattern: o.grep,
+      ...(o.context === undefined
+        ? {}
+        : { context: intOption("context", o.context, 0, 100) as number }),
+      ...(o.ignoreCase === true ? { ignoreCase: true } : {}),
+    }
+  }
+  const [offset, length] = String(o.bytes).split(":").map(Number)
+  return { kind: "bytes", offset: offset ?? 0, length: length ?? 0 }
+}
+
+/** `agentstore artifacts drill <handle> --lines 10:20 | --head N | --keys a,b | --rows 0:10 | --grep RE`. */
+export const artifactsDrill: CliCommand = {
+  name: "artifacts drill",
+  args: "<handle>",
+  summary: "read a slice of an artifact without loading all of it",
+  options: [
+    {
+      flags: "--lines <start:end>",
+      description: "lines start..end (0-based, end exclusive; negative from the end)",
+    },
+    { flags: "--head <chars>", description: "the first N characters" },
+    { flags: "--keys <a,b>", description: "these top-level keys of a JSON object" },
+    { flags: "--rows <start:end>", description: "rows of NDJSON, CSV or a JSON array" },
+    { flags: "--header", description: "with --rows on CSV: the first line names the columns" },
+    {
+      flags: "--grep <regex>",
+      description: "lines matching a regular expression (line numbers from 0)",
+    },
+    { flags: "--context <n>", description: "lines of context around --grep matches" },
+    { flags: "--ignore-case", description: "case-insensitive --grep" },
+    { flags: "--bytes <offset:length>", description: "raw bytes (printed as base64)" },
+  ],
+  async run(args, io) {
+    const handle = args.positionals[0] as string
+    const selector = selectorOf(args.options)
+    const result = await withStore(args, (store) => store.artifacts.drilldown(handle, selector))
+    if (args.global.json) {
+      printJson(
+        io,
+        result.kind === "bytes"
+          ? { ...result, bytes: Buffer.from(result.bytes).toString("base64") }
+          : result,
+      )
+      return 0
+    }
+    switch (result.kind) {
+      case "head":
+        io.stdout.write(`${result.text}\n`)
+        break
+      case "lines":
+        io.stdout.write(result.lines.map((l) => `${l}\n`).join(""))
+        break
+      case "json_keys":
+        io.stdout.write(`${JSON.stringify(result.values, null, 2)}\n`)
+        break
+      case "rows":
+        io.stdout.write(result.rows.map((r) => `${JSON.stringify(r)}\n`).join(""))
+        break
+      case "grep":
+        for (const m of result.matches) {
+          const at = (offset: number) => m.line + offset
+          m.before.forEach((l, i) => io.stdout.write(`${at(i - m.before.length)}- ${l}\n`))
+          io.stdout.write(`${m.line}: ${m.text}\n`)
+          m.after.forEach((l, i) => io.stdout.write(`${at(i + 1)}- ${l}\n`))
+        }
+        break
+      case "bytes":
+        io.stdout.write(`${Buffer.from(result.bytes).toString("base64")}\n`)
+        break
+    }
+    if ("truncated" in result && result.truncated)
+      io.stderr.write("(truncated: more content follows)\n")
+    return 0
+  },
+}
+
+/** `agentstore artifacts gc [--grace MS]`. */
+export const artifactsGc: CliCommand = {
+  name: "artifacts gc",
+  summary: "delete blobs no artifact or change refers to",
+  options: [
+    { flags: "--grace <ms>", description: "keep blobs younger than this (default: the library's)" },
+  ],
+  async run(args, io) {
+    const grace = intOption("grace", args.options.grace, 0, Number.MAX_SAFE_INTEGER)
+    const report = await withStore(args, (store) =>
+      store.artifacts.gc(grace === undefined ? {} : { graceMs: grace }),
+    )
+    if (args.global.json) printJson(io, report)
+    else
+      io.stdout.write(
+        fields([
+          ["blobs scanned", String(report.scanned)],
+          ["blobs deleted", String(report.deleted)],
+          ["bytes freed", bytes(report.bytesFreed)],
+          ["leftovers removed", String(report.leftoversRemoved)],
+        ]),
+      )
+    return 0
+  },
+}
