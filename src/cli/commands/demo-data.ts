@@ -2,6 +2,7 @@ import type { Store } from "../../core/store.js"
 import type { MessageInput } from "../../core/types.js"
 import { seedDemoArtifacts } from "./demo-artifacts.js"
 import { demoEvents } from "./demo-events.js"
+import { seedDemoPlan } from "./demo-plan.js"
 
 const MINUTE = 60_000
 
@@ -117,6 +118,7 @@ export interface DemoCounts {
   events: number
   toolInvocations: number
   artifacts: number
+  plans: number
   seeded: boolean
 }
 
@@ -132,6 +134,7 @@ export async function seedDemo(store: Store, now = Date.now()): Promise<DemoCoun
     events: evs.length,
     toolInvocations: 4,
     artifacts: 3,
+    plans: 1,
     seeded: existing === undefined,
   }
   if (existing) return counts
@@ -157,6 +160,7 @@ export async function seedDemo(store: Store, now = Date.now()): Promise<DemoCoun
     id: "demo-tool-2",
     tool: "edit_file",
     sessionId: c,
+    planId: "demo-plan-1",
     arguments: { path: "src/invoice.ts", edits: 2 },
     status: "succeeded",
     result: { linesChanged: 6 },
@@ -184,5 +188,6 @@ export async function seedDemo(store: Store, now = Date.now()): Promise<DemoCoun
     finishedAt: tool(9.4),
   })
   await seedDemoArtifacts(store)
+  await seedDemoPlan(store)
   return counts
 }

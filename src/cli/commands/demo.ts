@@ -20,7 +20,7 @@ export const demoCommand: CliCommand = {
     io.stdout.write(
       `${counts.seeded ? "Seeded" : "Already seeded"} the demo store at ${args.global.store}: ` +
         `${counts.agents} agents, ${counts.sessions} sessions, ${counts.messages} messages, ` +
-        `${counts.events} events, ${counts.toolInvocations} tool invocations, ${counts.artifacts} artifacts.\n\nTry next:\n` +
+        `${counts.events} events, ${counts.toolInvocations} tool invocations, ${counts.artifacts} artifacts, ${counts.plans} plan.\n\nTry next:\n` +
         run("sessions list") +
         run("sessions show demo-coder-1") +
         run("messages list demo-coder-1") +
@@ -28,6 +28,9 @@ export const demoCommand: CliCommand = {
         run("events summary") +
         run("tools list --session demo-coder-1") +
         run("events tail            (Ctrl-C to stop)") +
+        run("plan status demo-plan-1") +
+        run("plan diff demo-plan-1") +
+        run("plan apply demo-plan-1 --workspace ./my-checkout --dry-run") +
         run("artifacts list") +
         run("artifacts drill demo-run-tests.log --grep AssertionError --context 1") +
         run("artifacts drill demo-invoices.csv --rows 0:2 --header") +

@@ -13,6 +13,7 @@ import { gcCommand } from "./gc.js"
 import { initCommand } from "./init.js"
 import { messagesAppend, messagesList } from "./messages.js"
 import { migrateCommand } from "./migrate.js"
+import { planApply, planCancel, planDiff, planList, planStatus } from "./plan.js"
 import {
   sessionsDelete,
   sessionsList,
@@ -40,6 +41,11 @@ export const COMMANDS: CliCommand[] = [
   eventsTail,
   toolsList,
   toolsShow,
+  planList,
+  planStatus,
+  planDiff,
+  planApply,
+  planCancel,
   artifactsPut,
   artifactsGet,
   artifactsList,

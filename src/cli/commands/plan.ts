@@ -1,0 +1,239 @@
+import { resolve } from "node:path"
+import type { Plan } from "../../changesets/plan-types.js"
+import { ValidationError } from "../../core/errors.js"
+import { ago, bytes, fields, num, paint, printJson, table } from "../format.js"
+import type { CliCommand, CliIo } from "../io.js"
+import { intOption } from "../parse.js"
+import { withStore } from "../program.js"
+
+function status(io: CliIo, s: string): string {
+  const colour =
+    s === "applied"
+      ? "green"
+      : s === "failed"
+        ? "red"
+        : s === "ready"
+          ? "cyan"
+          : s === "executing"
+            ? "yellow"
+            : "dim"
+  return paint(io, io.stdout, colour, s)
+}
+
+/** `agentstore plan list`. */
+export const planList: CliCommand = {
+  name: "plan list",
+  summary: "list plans, newest first",
+  options: [
+    { flags: "--session <id>", description: "only this session's plans" },
+    { flags: "--status <status>", description: "executing, ready, applied, cancelled or failed" },
+    { flags: "--limit <n>", description: "most rows (1-1000)", default: "50" },
+    { flags: "--cursor <token>", description: "continue after a previous page" },
+  ],
+  async run(args, io) {
+    const o = args.options
+    const page = await withStore(args, (store) =>
+      store.plans.list({
+        limit: intOption("limit", o.limit, 1, 1000) as number,
+        ...(typeof o.session === "string" ? { sessionId: o.session } : {}),
+        ...(typeof o.status === "string" ? { status: o.status as Plan["status"] } : {}),
+        ...(typeof o.cursor === "string" ? { cursor: o.cursor } : {}),
+      }),
+    )
+    if (args.global.json) {
+      printJson(io, page)
+      return 0
+    }
+    if (page.items.length === 0) {
+      io.stdout.write("no plans\n")
+      return 0
+    }
+    io.stdout.write(
+      table(
+        ["ID", "STATUS", "TITLE", "SESSION", "UPDATED"],
+        page.items.map((p) => [
+          p.id,
+          status(io, p.status),
+          p.title,
+          p.sessionId ?? "-",
+          ago(p.updatedAt),
+        ]),
+      ),
+    )
+    if (page.nextCursor) io.stdout.write(`more: --cursor ${page.nextCursor}\n`)
+    return 0
+  },
+}
+
+/** `agentstore plan status <id>`: the plan, its summary and its recorded entries. */
+export const planStatus: CliCommand = {
+  name: "plan status",
+  args: "<id>",
+  summary: "show a plan, what its changeset does and every recorded change",
+  options: [],
+  async run(args, io) {
+    const id = args.positionals[0] as string
+    const { plan, summary, entries } = await withStore(args, async (store) => ({
+      plan: await store.plans.get(id),
+      summary: await store.plans.summarize(id),
+      entries: await store.plans.entries({ planId: id }),
+    }))
+    if (args.global.json) {
+      printJson(io, { plan, summary, entries })
+      return 0
+    }
+    const ops = Object.entries(summary.byOp)
+      .filter(([, n]) => n > 0)
+      .map(([op, n]) => `${n} ${op}`)
+      .join(", ")
+    io.stdout.write(
+      fields([
+        ["plan", plan.id],
+        ["title", plan.title],
+        ["status", status(io, plan.status)],
+        ["session", plan.sessionId ?? "-"],
+        ["workspace", plan.workspace ?? "-"],
+        ["updated", ago(plan.updatedAt)],
+        ["files", `${num(summary.files)}${ops ? ` (${ops})` : ""}`],
+        [
+          "lines",
+          `${paint(io, io.stdout, "green", `+${num(summary.linesAdded)}`)} ${paint(io, io.stdout, "red", `-${num(summary.linesRemoved)}`)}`,
+        ],
+        ["bytes", `${bytes(summary.bytesBefore)} → ${bytes(summary.bytesAfter)}`],
+      ]),
+    )
+    if (entries.length > 0) {
+      io.stdout.write(
+        `\n${table(
+          ["SEQ", "OP", "PATH"],
+          entries.map((c) => [
+            String(c.seq),
+            c.op,
+            c.oldPath ? `${c.oldPath} → ${c.path}` : c.path,
+          ]),
+        )}`,
+      )
+    }
+    return 0
+  },
+}
+
+function colourDiff(io: CliIo, text: string): string {
+  if (!io.stdout.isTTY || io.env.NO_COLOR !== undefined) return text
+  return text
+    .split("\n")
+    .map((line) =>
+      line.startsWith("+++") || line.startsWith("---") || line.startsWith("diff ")
+        ? paint(io, io.stdout, "bold", line)
+        : line.startsWith("+")
+          ? paint(io, io.stdout, "green", line)
+          : line.startsWith("-")
+            ? paint(io, io.stdout, "red", line)
+            : line.startsWith("@@")
+              ? paint(io, io.stdout, "cyan", line)
+              : line,
+    )
+    .join("\n")
+}
+
+/** `agentstore plan diff <id> [--stat] [--path P…]`. */
+export const planDiff: CliCommand = {
+  name: "plan diff",
+  args: "<id>",
+  summary: "print the plan's net diff (unified, git-style) or a per-file stat",
+  options: [
+    { flags: "--stat", description: "files with lines added and removed instead of the diff" },
+    { flags: "--path <paths...>", description: "only these paths" },
+  ],
+  async run(args, io) {
+    const id = args.positionals[0] as string
+    const paths = Array.isArray(args.options.path) ? { paths: args.options.path as string[] } : {}
+    if (args.options.stat === true || args.global.json) {
+      const files = await withStore(args, (store) =>
+        store.plans.diff(id, { format: "structured", ...paths }),
+      )
+      if (args.global.json) {
+        printJson(io, files)
+        return 0
+      }
+      io.stdout.write(
+        table(
+          ["OP", "PATH", "ADDED", "REMOVED"],
+          files.map((f) => [
+            f.op,
+            f.oldPath ? `${f.oldPath} → ${f.path}` : f.path,
+            f.binary ? "binary" : `+${f.added}`,
+            f.binary ? "" : `-${f.removed}`,
+          ]),
+        ),
+      )
+      return 0
+    }
+    const text = await withStore(args, (store) => store.plans.diff(id, paths))
+    io.stdout.write(colourDiff(io, text))
+    return 0
+  },
+}
+
+/** `agentstore plan apply <id> --workspace DIR [--dry-run] [--force]`. */
+export const planApply: CliCommand = {
+  name: "plan apply",
+  args: "<id>",
+  summary: "apply the plan's changes to a workspace directory",
+  options: [
+    { flags: "--workspace <dir>", description: "the directory to change" },
+    { flags: "--dry-run", description: "show what would change and any conflicts; write nothing" },
+    { flags: "--force", description: "overwrite files that no longer match the recorded base" },
+  ],
+  async run(args, io) {
+    const o = args.options
+    if (typeof o.workspace !== "string") throw new ValidationError("--workspace", "is required")
+    const dir = resolve(io.cwd ?? process.cwd(), o.workspace)
+    const report = await withStore(args, (store) =>
+      store.plans.apply(args.positionals[0] as string, dir, {
+        dryRun: o.dryRun === true,
+        force: o.force === true,
+      }),
+    )
+    if (args.global.json) printJson(io, report)
+    else {
+      io.stdout.write(
+        table(
+          ["OP", "PATH", "CONFLICT"],
+          report.entries.map((e) => [
+            e.op,
+            e.oldPath ? `${e.oldPath} → ${e.path}` : e.path,
+            e.conflict ? "yes" : "",
+          ]),
+        ),
+      )
+      io.stdout.write(
+        report.dryRun
+          ? `dry run: ${report.entries.length} changes, ${report.conflicts.length} conflicts; nothing written\n`
+          : report.applied
+            ? `applied ${report.entries.length} changes to ${dir}; plan ${report.plan.status}\n`
+            : `not applied: ${report.conflicts.length} conflicts (use --force to overwrite)\n`,
+      )
+    }
+    return report.dryRun || report.applied ? 0 : 4
+  },
+}
+
+/** `agentstore plan cancel <id>`. */
+export const planCancel: CliCommand = {
+  name: "plan cancel",
+  args: "<id>",
+  summary: "cancel a plan: remove its changes and the blobs only they used",
+  options: [],
+  async run(args, io) {
+    const result = await withStore(args, (store) =>
+      store.plans.cancel(args.positionals[0] as string),
+    )
+    if (args.global.json) printJson(io, result)
+    else
+      io.stdout.write(
+        `cancelled plan ${result.plan.id}: removed ${result.removed.changes} changes, ${result.removed.blobs.length} blobs (${bytes(result.removed.bytesFreed)})\n`,
+      )
+    return 0
+  },
+}
