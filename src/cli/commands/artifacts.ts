@@ -232,10 +232,13 @@ export const artifactsDrill: CliCommand = {
         break
       case "grep":
         for (const m of result.matches) {
-          const at = (offset: number) => m.line + offset
-          m.before.forEach((l, i) => io.stdout.write(`${at(i - m.before.length)}- ${l}\n`))
-          io.stdout.write(`${m.line}: ${m.text}\n`)
-          m.after.forEach((l, i) => io.stdout.write(`${at(i + 1)}- ${l}\n`))
+          const first = m.line - m.before.length
+          const lines = [
+            ...m.before.map((l, i) => `${first + i}- ${l}`),
+            `${m.line}: ${m.text}`,
+            ...m.after.map((l, i) => `${m.line + i + 1}- ${l}`),
+          ]
+          io.stdout.write(`${lines.join("\n")}\n`)
         }
         break
       case "bytes":
