@@ -6,8 +6,9 @@ import type { Writable } from "node:stream"
 import { exportBundle } from "../../bundles/export.js"
 import { importBundle } from "../../bundles/import.js"
 import { ValidationError } from "../../core/errors.js"
+import type { Store } from "../../core/store.js"
 import { bytes, num, printJson, progress } from "../format.js"
-import type { CliCommand } from "../io.js"
+import type { CliCommand, CliIo } from "../io.js"
 import { withStore } from "../program.js"
 
 function counted(c: { session: number; message: number; event: number; tool: number }): string {
@@ -19,6 +20,18 @@ function counted(c: { session: number; message: number; event: number; tool: num
     n(c.event, "event", "events"),
     n(c.tool, "tool invocation", "tool invocations"),
   ].join(", ")
+}
+
+/** Says on stderr when the namespace holds records bundles do not carry yet. */
+async function warnOmitted(store: Store, io: CliIo): Promise<void> {
+  const artifacts = (await store.artifacts.list({ limit: 1 })).items.length > 0
+  const plans = (await store.plans.list({ limit: 1 })).items.length > 0
+  const omitted = [artifacts ? "artifacts" : "", plans ? "plans" : ""].filter(Boolean)
+  if (omitted.length > 0) {
+    io.stderr.write(
+      `note: bundles do not carry ${omitted.join(" or ")} yet; they are not exported\n`,
+    )
+  }
 }
 
 /** `agentstore export`. */
@@ -44,6 +57,7 @@ export const exportCommand: CliCommand = {
     const partial = `${path}.partial`
     const bar = progress(io, "export")
     const result = await withStore(args, async (store) => {
+      await warnOmitted(store, io)
       const out: Writable = toStdout ? (process.stdout as Writable) : createWriteStream(partial)
       try {
         const r = await exportBundle(store, out, {
