@@ -5,7 +5,14 @@ import { setTimeout as sleep } from "node:timers/promises"
 import Database from "better-sqlite3"
 import { afterAll, describe, expect, it } from "vitest"
 import { openStore } from "../src/index.js"
-import { type Child, runSeed, seededRandom, sizeFromEnv, startChild } from "./support/children.js"
+import {
+  type Child,
+  runSeed,
+  seededRandom,
+  sizeFromEnv,
+  soak,
+  startChild,
+} from "./support/children.js"
 
 // R1 (RELIABILITY.md): writers appending keyed events are SIGKILLed at random moments and
 // restarted from their last acknowledged key. CI: 50 kills; `npm run soak`: 1,000.
@@ -92,7 +99,7 @@ async function kill(writer: Writer): Promise<void> {
 describe(`R1: ${WRITERS} writers, ${KILLS} SIGKILLs (seed ${seed})`, () => {
   it(
     "loses no acknowledged event, stores no duplicate, keeps per-writer order",
-    { timeout: 60_000 + KILLS * 400 },
+    { timeout: 60_000 + KILLS * 1000 },
     async () => {
       const random = seededRandom(seed)
       const setup = await openStore(`sqlite:${path}`)
@@ -115,6 +122,10 @@ describe(`R1: ${WRITERS} writers, ${KILLS} SIGKILLs (seed ${seed})`, () => {
         await kill(writer)
         stats.kills++
         start(writer, random)
+        if (soak && stats.kills % 100 === 0)
+          console.log(
+            `R1: ${stats.kills} kills, ${stats.foundStored} re-sends found stored, ${((Date.now() - began) / 1000).toFixed(0)} s`,
+          )
       }
       while (writers.some((w) => w.ackedSinceStart === 0)) await sleep(5)
       for (const writer of writers) {

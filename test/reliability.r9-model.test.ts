@@ -3,10 +3,17 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import fc from "fast-check"
 import { afterAll, describe, expect, it } from "vitest"
-import { createSqliteBackend, createStore, manualClock, type Store } from "../src/index.js"
+import {
+  type Backend,
+  createSqliteBackend,
+  createStore,
+  type ManualClock,
+  manualClock,
+  type Store,
+} from "../src/index.js"
 import { sizeFromEnv } from "./support/children.js"
 import { type Expected, Model, NEW_CURSOR } from "./support/model.js"
-import { step } from "./support/model-arbitraries.js"
+import { type Step, step } from "./support/model-arbitraries.js"
 import { type Outcome, perform, resolve } from "./support/model-calls.js"
 
 // R9, first part (RELIABILITY.md): generated sequences of message and event operations give
@@ -71,47 +78,68 @@ async function checkState(store: Store, model: Model): Promise<void> {
   expect(await store.events.count()).toBe(model.events().length)
 }
 
-describe(`R9: messages and events against an in-memory model (${RUNS} runs)`, () => {
-  it(
-    "a SQLite file gives exactly what the model gives",
-    { timeout: 30_000 + RUNS * 200 },
-    async () => {
-      const clock = manualClock(START)
-      const store = createStore(await createSqliteBackend({ path: join(dir, "model.db") }), {
-        clock,
-      })
-      let run = 0
-      try {
-        await fc.assert(
-          fc.asyncProperty(
-            fc.array(step, { minLength: 1, maxLength: 40, size: "max" }),
-            async (steps) => {
-              clock.set(START)
-              const view = store.withNamespace(`r9-${++run}`)
-              const sessions = [
-                await view.sessions.create({ agent: "model" }),
-                await view.sessions.create({ agent: "model" }),
-              ]
-              const model = new Model(
-                view.namespace,
-                sessions.map((s) => ({ id: s.id, at: START })),
-                START,
-              )
-              for (const [i, generated] of steps.entries()) {
-                const call = resolve(generated, model)
-                const real = await perform(view, call)
-                check(model.expect(call), real, model, `step ${i}: ${call.op}`)
-                model.commit(call, real)
-                if (call.op === "tick") clock.advance(call.ms)
-              }
-              await checkState(view, model)
-            },
-          ),
-          { numRuns: RUNS },
-        )
-      } finally {
-        await store.close()
-      }
-    },
+/** A backend the model runs against, opened once for all runs (each run is a namespace). */
+interface Target {
+  name: string
+  open(): Promise<Backend>
+}
+
+const targets: Target[] = [
+  { name: "sqlite", open: () => createSqliteBackend({ path: join(dir, "model.db") }) },
+]
+
+/** Runs the steps in a fresh namespace; returns every outcome with store-chosen values named. */
+async function runSteps(store: Store, clock: ManualClock, ns: string, steps: Step[]) {
+  clock.set(START)
+  const view = store.withNamespace(ns)
+  const sessions = [
+    await view.sessions.create({ agent: "model" }),
+    await view.sessions.create({ agent: "model" }),
+  ]
+  const model = new Model(
+    ns,
+    sessions.map((s) => ({ id: s.id, at: START })),
+    START,
   )
+  const log: unknown[] = []
+  for (const [i, generated] of steps.entries()) {
+    const call = resolve(generated, model)
+    const real = await perform(view, call)
+    check(model.expect(call), real, model, `step ${i}: ${call.op}`)
+    model.commit(call, real)
+    if (call.op === "tick") clock.advance(call.ms)
+    log.push(model.normalize(real))
+  }
+  await checkState(view, model)
+  return log
+}
+
+describe(`R9: messages and events against an in-memory model (${RUNS} runs)`, () => {
+  const names = targets.map((t) => t.name).join(" and ")
+  it(`${names}: every outcome equals the model's`, { timeout: 30_000 + RUNS * 300 }, async () => {
+    const clocks = targets.map(() => manualClock(START))
+    const stores: Store[] = []
+    let run = 0
+    try {
+      for (const [i, target] of targets.entries()) {
+        stores.push(createStore(await target.open(), { clock: clocks[i] as ManualClock }))
+      }
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(step, { minLength: 1, maxLength: 40, size: "max" }),
+          async (steps) => {
+            const ns = `r9-${++run}`
+            const logs = []
+            for (const [i, store] of stores.entries()) {
+              logs.push(await runSteps(store, clocks[i] as ManualClock, ns, steps))
+            }
+            for (const log of logs.slice(1)) expect(log).toEqual(logs[0])
+          },
+        ),
+        { numRuns: RUNS },
+      )
+    } finally {
+      for (const store of stores) await store.close()
+    }
+  })
 })
