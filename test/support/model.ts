@@ -240,6 +240,7 @@ export class Model {
       if (input.sessionId && !this.#sessions.has(input.sessionId)) errors.add("VALIDATION")
       return this.#newEvent(input)
     })
+    if (errors.has("CONFLICT")) return { errors: ["CONFLICT"] }
     return errors.size > 0 ? { errors: [...errors] } : { ok: out }
   }
 
