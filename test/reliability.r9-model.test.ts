@@ -3,6 +3,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import fc from "fast-check"
 import { afterAll, describe, expect, it } from "vitest"
+import type { PostgresBackend } from "../src/backends/postgres/index.js"
 import {
   type Backend,
   createSqliteBackend,
@@ -15,10 +16,12 @@ import { sizeFromEnv } from "./support/children.js"
 import { type Expected, Model, NEW_CURSOR } from "./support/model.js"
 import { type Step, step } from "./support/model-arbitraries.js"
 import { type Outcome, perform, resolve } from "./support/model-calls.js"
+import { pgAvailable, postgresTarget } from "./support/postgres.js"
 
 // R9, first part (RELIABILITY.md): generated sequences of message and event operations give
 // what a plain in-memory model gives. CI: 100 runs; `npm run soak`: 2,000.
 const RUNS = sizeFromEnv("AGENTSTORE_R9_RUNS", 100, 2000)
+const PG_RUNS = sizeFromEnv("AGENTSTORE_R9_PG_RUNS", 25, 500)
 const START = Date.UTC(2025, 0, 1)
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/
 const dir = mkdtempSync(join(tmpdir(), "agentstore-r9-"))
@@ -85,9 +88,17 @@ interface Target {
   destroy?(backend: Backend): Promise<void>
 }
 
+let files = 0
 const sqlite: Target = {
   name: "sqlite",
-  open: () => createSqliteBackend({ path: join(dir, "model.db") }),
+  open: () => createSqliteBackend({ path: join(dir, `model-${++files}.db`) }),
+}
+
+const pgTarget = postgresTarget()
+const postgres: Target = {
+  name: "postgres",
+  open: pgTarget.create,
+  destroy: (backend) => pgTarget.destroy(backend as PostgresBackend),
 }
 
 /** Runs the steps in a fresh namespace; returns every outcome with store-chosen values named. */
@@ -153,4 +164,12 @@ describe("R9: messages and events against an in-memory model", () => {
     { timeout: 30_000 + RUNS * 300 },
     () => property([sqlite], RUNS),
   )
+
+  // Both backends run the same generated steps; their outcomes must be the model's and each other's.
+  const both = `sqlite and postgres: identical outcomes, equal to the model's (${PG_RUNS} runs)`
+  if (pgAvailable) {
+    it(both, { timeout: 30_000 + PG_RUNS * 1000 }, () => property([sqlite, postgres], PG_RUNS))
+  } else {
+    it.skip(`${both} (the PostgreSQL test server is unreachable)`, () => {})
+  }
 })
