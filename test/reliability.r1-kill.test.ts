@@ -63,9 +63,9 @@ function start(writer: Writer, random: () => number): void {
     stats.foundStored += Number(found)
   })
   writer.child = child
-  void child.closed.then(({ signal }) => {
+  void child.closed.then(({ code, signal }) => {
     if (writer.child === child && signal !== "SIGKILL") {
-      stats.unexpected.push(`w${writer.id} exited by itself: ${child.stderr()}`)
+      stats.unexpected.push(`w${writer.id} exited by itself (${code ?? signal}): ${child.stderr()}`)
     }
   })
 }
@@ -75,6 +75,7 @@ async function pick(writers: Writer[], random: () => number): Promise<Writer> {
   for (;;) {
     const busy = writers.filter((w) => w.ackedSinceStart > 0)
     if (busy.length > 0) return busy[Math.floor(random() * busy.length)] as Writer
+    if (stats.unexpected.length > 0) return writers[0] as Writer
     await sleep(5)
   }
 }
@@ -115,6 +116,7 @@ describe(`R1: ${WRITERS} writers, ${KILLS} SIGKILLs (seed ${seed})`, () => {
       for (let k = 0; k < KILLS; k++) {
         await sleep(20 + random() * 200)
         const writer = await pick(writers, random)
+        if (stats.unexpected.length > 0) break
         if (k % 5 === 4) {
           await pauseAfterCommit(writer)
           stats.killsBeforeAck++
@@ -127,7 +129,9 @@ describe(`R1: ${WRITERS} writers, ${KILLS} SIGKILLs (seed ${seed})`, () => {
             `R1: ${stats.kills} kills, ${stats.foundStored} re-sends found stored, ${((Date.now() - began) / 1000).toFixed(0)} s`,
           )
       }
-      while (writers.some((w) => w.ackedSinceStart === 0)) await sleep(5)
+      while (writers.some((w) => w.ackedSinceStart === 0) && stats.unexpected.length === 0) {
+        await sleep(5)
+      }
       for (const writer of writers) {
         const child = writer.child as Child
         writer.child = undefined
