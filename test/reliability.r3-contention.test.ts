@@ -47,7 +47,8 @@ async function ended(child: Child): Promise<void> {
 const title = `R3 on %s: ${PROCESSES} processes appending, ${TAILERS} tailing`
 describe.each(processTargets.map((t) => [t.name, t] as const))(title, (name, factory) => {
   const appends = APPENDS[name] ?? 2000
-  it(`${appends} appends each: no error reaches a caller, every row is present, sequences are gap-free`, async () => {
+  const what = `${appends} appends each: no error reaches a caller, every row is present, sequences are gap-free`
+  it(what, { timeout: 60_000 + appends * PROCESSES * 5 }, async () => {
     const target = await factory.open("r3")
     try {
       await contend(target, appends)
