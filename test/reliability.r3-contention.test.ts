@@ -1,19 +1,19 @@
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import Database from "better-sqlite3"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { openStore } from "../src/index.js"
 import { type Child, sizeFromEnv, soak, startChild } from "./support/children.js"
+import { type ProcessTarget, processTargets } from "./support/process-targets.js"
 
-// R3 (RELIABILITY.md): many processes append to one SQLite file at once while readers tail it.
-// CI: 8 × 2,000 appends and 1 tailer; `npm run soak`: 8 × 5,000 and 2 tailers.
+// R3 (RELIABILITY.md): many processes append to one store at once while readers tail it.
+// CI: 8 × 2,000 appends on SQLite, 8 × 250 on PostgreSQL, 1 tailer; `npm run soak`: 8 × 5,000
+// on each, 2 tailers.
 const PROCESSES = 8
-const APPENDS = sizeFromEnv("AGENTSTORE_R3_APPENDS", 2000, 5000)
+// PostgreSQL commits one append to the shared session at a time, each with its own WAL flush,
+// so its CI size is smaller; the soak size is the same.
+const APPENDS: Record<string, number> = {
+  sqlite: sizeFromEnv("AGENTSTORE_R3_APPENDS", 2000, 5000),
+  postgres: sizeFromEnv("AGENTSTORE_R3_PG_APPENDS", 250, 5000),
+}
 const TAILERS = soak ? 2 : 1
-const dir = mkdtempSync(join(tmpdir(), "agentstore-r3-"))
-const path = join(dir, "store.db")
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 interface TailSummary {
   events: number
@@ -44,78 +44,95 @@ async function ended(child: Child): Promise<void> {
   if (code !== 0) throw new Error(`child exited with ${code}: ${child.stderr()}`)
 }
 
-describe(`R3: ${PROCESSES} processes × ${APPENDS} appends to one file, ${TAILERS} tailing`, () => {
-  it("no error reaches a caller, every row is present, sequences are gap-free", async () => {
-    const setup = await openStore(`sqlite:${path}`)
-    const session = await setup.sessions.create({ agent: "r3", title: "shared" })
-    await setup.close()
-
-    const reports: string[] = []
-    const tails: TailSummary[] = []
-    const tailers = await Promise.all(
-      Array.from({ length: TAILERS }, () =>
-        startReady("r3-tailer.mjs", [path, session.id], (line) => tails.push(JSON.parse(line))),
-      ),
-    )
-    const appenders = await Promise.all(
-      Array.from({ length: PROCESSES }, (_, p) =>
-        startReady("r3-appender.mjs", [path, String(p), String(APPENDS), session.id], (line) =>
-          reports.push(`p${p} ${line}`),
-        ),
-      ),
-    )
-    const began = Date.now()
-    for (const child of appenders) child.send("go")
-    await Promise.all(appenders.map(ended))
-    const seconds = (Date.now() - began) / 1000
-    for (const child of tailers) child.send("stop")
-    await Promise.all(tailers.map(ended))
-
-    expect(reports.filter((line) => !/ done 0$/.test(line))).toEqual([])
-    expect(reports).toHaveLength(PROCESSES)
-    const events = (PROCESSES * APPENDS) / 2
-    for (const tail of tails) {
-      expect(tail.errors).toEqual([])
-      expect(tail.problems).toEqual([])
-      expect({ events: tail.events, messages: tail.messages }).toEqual({ events, messages: events })
+const title = `R3 on %s: ${PROCESSES} processes appending, ${TAILERS} tailing`
+describe.each(processTargets.map((t) => [t.name, t] as const))(title, (name, factory) => {
+  const appends = APPENDS[name] ?? 2000
+  const what = `${appends} appends each: no error reaches a caller, every row is present, sequences are gap-free`
+  it(what, { timeout: 60_000 + appends * PROCESSES * 5 }, async () => {
+    const target = await factory.open("r3")
+    try {
+      await contend(target, appends)
+    } finally {
+      await target.destroy()
     }
-    verifyFile(session.id)
-    console.log(
-      `R3: ${PROCESSES * APPENDS} appends by ${PROCESSES} processes in ${seconds.toFixed(1)} s, ` +
-        `0 errors; tailers polled ${tails.map((t) => t.polls).join(", ")} times`,
-    )
   })
 })
 
-/** Every append is in the file once; the transcript is 1..n with the session's counters matching. */
-function verifyFile(sessionId: string): void {
-  const db = new Database(path, { readonly: true })
-  try {
-    expect(db.pragma("integrity_check", { simple: true })).toBe("ok")
-    const expected = (kind: "e" | "m") =>
-      Array.from({ length: PROCESSES }, (_, p) =>
-        Array.from({ length: APPENDS }, (_, i) => i)
-          .filter((i) => (kind === "e") === (i % 2 === 0))
-          .map((i) => `p${p}-${kind}${i}`),
-      )
-        .flat()
-        .sort()
-    const eventIds = db.prepare("SELECT id FROM events ORDER BY id").pluck().all()
-    expect(eventIds).toEqual(expected("e"))
-    const messages = db
-      .prepare("SELECT id, sequence FROM messages WHERE session_id = ? ORDER BY sequence")
-      .all(sessionId) as { id: string; sequence: number }[]
-    expect(messages.map((m) => m.sequence)).toEqual(messages.map((_, i) => i + 1))
-    expect(messages.map((m) => m.id).sort()).toEqual(expected("m"))
-    expectPerProcessOrder(db.prepare("SELECT id FROM events ORDER BY cursor").pluck().all())
-    expectPerProcessOrder(messages.map((m) => m.id))
-    const counters = db
-      .prepare("SELECT message_count, last_sequence FROM sessions WHERE id = ?")
-      .get(sessionId)
-    expect(counters).toEqual({ message_count: messages.length, last_sequence: messages.length })
-  } finally {
-    db.close()
+async function contend(target: ProcessTarget, appends: number): Promise<void> {
+  const setup = await openStore(target.url)
+  const session = await setup.sessions.create({ agent: "r3", title: "shared" })
+  await setup.close()
+
+  const reports: string[] = []
+  const tails: TailSummary[] = []
+  const tailers = await Promise.all(
+    Array.from({ length: TAILERS }, () =>
+      startReady("r3-tailer.mjs", [target.url, session.id], (line) => tails.push(JSON.parse(line))),
+    ),
+  )
+  const appenders = await Promise.all(
+    Array.from({ length: PROCESSES }, (_, p) =>
+      startReady("r3-appender.mjs", [target.url, String(p), String(appends), session.id], (line) =>
+        reports.push(`p${p} ${line}`),
+      ),
+    ),
+  )
+  const began = Date.now()
+  for (const child of appenders) child.send("go")
+  await Promise.all(appenders.map(ended))
+  const seconds = (Date.now() - began) / 1000
+  for (const child of tailers) child.send("stop")
+  await Promise.all(tailers.map(ended))
+
+  expect(reports.filter((line) => !/ done 0$/.test(line))).toEqual([])
+  expect(reports).toHaveLength(PROCESSES)
+  const events = (PROCESSES * appends) / 2
+  for (const tail of tails) {
+    expect(tail.errors).toEqual([])
+    expect(tail.problems).toEqual([])
+    expect({ events: tail.events, messages: tail.messages }).toEqual({ events, messages: events })
   }
+  await verifyStore(target, session.id, appends)
+  console.log(
+    `R3 ${target.name}: ${PROCESSES * appends} appends by ${PROCESSES} processes in ${seconds.toFixed(1)} s, ` +
+      `0 errors; tailers polled ${tails.map((t) => t.polls).join(", ")} times`,
+  )
+}
+
+/** Every append is stored once; the transcript is 1..n with the session's counters matching. */
+async function verifyStore(target: ProcessTarget, sessionId: string, appends: number) {
+  expect(await target.integrity()).toBe("ok")
+  const expected = (kind: "e" | "m") =>
+    Array.from({ length: PROCESSES }, (_, p) =>
+      Array.from({ length: appends }, (_, i) => i)
+        .filter((i) => (kind === "e") === (i % 2 === 0))
+        .map((i) => `p${p}-${kind}${i}`),
+    )
+      .flat()
+      .sort()
+  const eventIds = (await target.rows("SELECT id FROM events ORDER BY cursor")).map((r) =>
+    String(r.id),
+  )
+  expect([...eventIds].sort()).toEqual(expected("e"))
+  const messages = (
+    await target.rows("SELECT id, sequence FROM messages WHERE session_id = ? ORDER BY sequence", [
+      sessionId,
+    ])
+  ).map((r) => ({ id: String(r.id), sequence: Number(r.sequence) }))
+  expect(messages.map((m) => m.sequence)).toEqual(messages.map((_, i) => i + 1))
+  expect(messages.map((m) => m.id).sort()).toEqual(expected("m"))
+  expectPerProcessOrder(eventIds)
+  expectPerProcessOrder(messages.map((m) => m.id))
+  const [counters] = await target.rows(
+    "SELECT message_count, last_sequence FROM sessions WHERE id = ?",
+    [sessionId],
+  )
+  expect({ count: Number(counters?.message_count), last: Number(counters?.last_sequence) }).toEqual(
+    {
+      count: messages.length,
+      last: messages.length,
+    },
+  )
 }
 
 /** Each process's rows appear in the order it appended them. */

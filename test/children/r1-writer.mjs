@@ -6,9 +6,9 @@ import { createInterface } from "node:readline"
 import { setTimeout as sleep } from "node:timers/promises"
 import { openStore } from "../../dist/index.js"
 
-const [path, writer, startArg, seedArg] = process.argv.slice(2)
+const [url, writer, startArg, seedArg] = process.argv.slice(2)
 const startedAt = Date.now()
-const store = await openStore(`sqlite:${path}`)
+const store = await openStore(url)
 const key = (i) => `w${writer}-${String(i).padStart(6, "0")}`
 const event = (i) => ({
   id: key(i),

@@ -5,9 +5,9 @@ import { writeSync } from "node:fs"
 import { createInterface } from "node:readline"
 import { openStore } from "../../dist/index.js"
 
-const [path, proc, countArg, sessionId] = process.argv.slice(2)
+const [url, proc, countArg, sessionId] = process.argv.slice(2)
 const count = Number(countArg)
-const store = await openStore(`sqlite:${path}`)
+const store = await openStore(url)
 writeSync(1, "ready\n")
 const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]()
 await lines.next()

@@ -6,8 +6,8 @@ import { createInterface } from "node:readline"
 import { setTimeout as sleep } from "node:timers/promises"
 import { openStore } from "../../dist/index.js"
 
-const [path, sessionId] = process.argv.slice(2)
-const store = await openStore(`sqlite:${path}`)
+const [url, sessionId] = process.argv.slice(2)
+const store = await openStore(url)
 let stopping = false
 createInterface({ input: process.stdin }).on("line", () => {
   stopping = true

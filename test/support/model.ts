@@ -114,6 +114,24 @@ export class Model {
     }
   }
 
+  /** The outcome with store-chosen ids, session ids and cursors replaced by their position. */
+  normalize(outcome: Outcome): unknown {
+    const names = new Map<string, string>()
+    for (const [i, id] of this.sessionIds.entries()) names.set(id, `session#${i}`)
+    for (const [i, id] of this.messageInputIds().entries()) names.set(id, `message#${i}`)
+    for (const [i, e] of this.#events.entries())
+      names.set(e.id, `event#${i}`).set(e.cursor, `cursor#${i}`)
+    const walk = (value: unknown, key?: string): unknown => {
+      if (Array.isArray(value)) return value.map((v) => walk(v))
+      if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k)]))
+      }
+      const named = ["id", "sessionId", "cursor", "nextCursor"].includes(key ?? "")
+      return named && typeof value === "string" ? (names.get(value) ?? value) : value
+    }
+    return walk(outcome)
+  }
+
   messageIdsToMessages(): Map<string, Message> {
     return new Map([...this.#sessions.values()].flatMap((s) => s.messages.map((m) => [m.id, m])))
   }
@@ -222,6 +240,7 @@ export class Model {
       if (input.sessionId && !this.#sessions.has(input.sessionId)) errors.add("VALIDATION")
       return this.#newEvent(input)
     })
+    if (errors.has("CONFLICT")) return { errors: ["CONFLICT"] }
     return errors.size > 0 ? { errors: [...errors] } : { ok: out }
   }
 

@@ -23,14 +23,31 @@ export function sqliteEvents(conn: Connection): EventOps {
       | EventRow
       | undefined
 
+  /** The stored rows of re-sent ids; any re-send with other content is a conflict, before any insert. */
+  const storedCopies = (rows: Omit<EventRow, "cursor">[]) => {
+    const stored = new Map<string, EventRow>()
+    for (const row of rows) {
+      const existing = byId(row.namespace, row.id)
+      if (!existing) continue
+      if (!sameColumns(existing, { ...row, cursor: existing.cursor }, EVENT_CONTENT_COLUMNS)) {
+        throw new ConflictError(`event ${row.id} already exists with different content`, {
+          id: row.id,
+        })
+      }
+      stored.set(row.id, { ...existing, cursor: String(existing.cursor) })
+    }
+    return stored
+  }
+
   return {
     async appendEvents(rows, { checkExisting }) {
       try {
         return await conn.write(() => {
-          const insert = conn.prepare(
-            checkExisting ? `${INSERT} ON CONFLICT (namespace, id) DO NOTHING` : INSERT,
-          )
+          const stored = checkExisting ? storedCopies(rows) : undefined
+          const insert = conn.prepare(INSERT)
           return rows.map((row) => {
+            const existing = stored?.get(row.id)
+            if (existing) return existing
             const result = insert.run(
               row.namespace,
               row.id,
@@ -43,16 +60,7 @@ export function sqliteEvents(conn: Connection): EventOps {
               row.artifact_ref,
               row.time,
             )
-            if (result.changes > 0) return withCursor(row, String(result.lastInsertRowid))
-            const existing = byId(row.namespace, row.id) as EventRow
-            if (
-              !sameColumns(existing, { ...row, cursor: existing.cursor }, EVENT_CONTENT_COLUMNS)
-            ) {
-              throw new ConflictError(`event ${row.id} already exists with different content`, {
-                id: row.id,
-              })
-            }
-            return { ...existing, cursor: String(existing.cursor) }
+            return withCursor(row, String(result.lastInsertRowid))
           })
         })
       } catch (error) {
