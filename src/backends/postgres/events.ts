@@ -16,7 +16,8 @@ const INSERTED =
 
 /** What the append statement reports besides the rows it wrote. */
 interface AppendResult {
-  last: number | null
+  /** The counter after the append (text from the lean statement: exact beyond 2^53). */
+  last: number | string | null
   differs: number
   existing: EventRow[] | null
 }
@@ -77,7 +78,7 @@ function leanAppendSql(conn: Connection, notify: boolean): string {
       FROM bump b, unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
         $9::text[], $10::text[], $11::bigint[])
         WITH ORDINALITY AS i(id, kind, data, text, session_id, agent, parent_id, artifact_ref, time, ord))
-  SELECT last_cursor AS last${notify ? ", pg_notify($12, $1)" : ""} FROM bump`
+  SELECT last_cursor::text AS last${notify ? ", pg_notify($12, $1)" : ""} FROM bump`
 }
 
 /**
@@ -118,7 +119,7 @@ export function postgresEvents(conn: Connection, channel: string): EventOps {
     const ns = rows[0]?.namespace
     if (!checkExisting && rows.length > 0) {
       // Every row is new: the lean statement, which reports only the last cursor.
-      const [bumped] = await conn.run<{ last: number }>(notify ? sql.lean : sql.leanQuiet, [
+      const [bumped] = await conn.run<{ last: string }>(notify ? sql.lean : sql.leanQuiet, [
         ns,
         rows.length,
         ...columnArrays(rows),
@@ -251,6 +252,12 @@ function columnArrays(rows: Omit<EventRow, "cursor">[]): unknown[][] {
 }
 
 function finishAppend(result: AppendResult, rows: Omit<EventRow, "cursor">[]): EventRow[] {
+  const last = Number(result.last)
+  if (result.existing === null && Number.isSafeInteger(last)) {
+    // Every row is new and the cursors fit a double: number them without BigInt.
+    const first = last - rows.length + 1
+    return rows.map((row, i): EventRow => ({ ...row, cursor: String(first + i) }))
+  }
   const stored = new Map<string, EventRow>()
   for (const row of result.existing ?? [])
     stored.set(row.id, { ...row, cursor: String(row.cursor) })
