@@ -16,7 +16,8 @@ const INSERTED =
 
 /** What the append statement reports besides the rows it wrote. */
 interface AppendResult {
-  last: number | null
+  /** The counter after the append (text from the lean statement: exact beyond 2^53). */
+  last: number | string | null
   differs: number
   existing: EventRow[] | null
 }
@@ -63,6 +64,24 @@ function appendSql(conn: Connection, checkExisting: boolean, notify: boolean): s
 }
 
 /**
+ * The common append: no caller-supplied ids, so every row is new. The same counter-row upsert
+ * as `appendSql` takes `$2` cursors (and holds the row lock to commit, keeping cursors in
+ * commit order); one `pg_notify` per statement when `notify`.
+ */
+function leanAppendSql(conn: Connection, notify: boolean): string {
+  return `WITH bump AS (INSERT INTO ${conn.table("event_counters")} AS c (namespace, last_cursor)
+      VALUES ($1, $2) ON CONFLICT (namespace) DO UPDATE SET last_cursor = c.last_cursor + $2
+      RETURNING last_cursor),
+    ins AS (INSERT INTO ${conn.table("events")} (${INSERTED})
+      SELECT b.last_cursor - $2 + i.ord, $1, i.id, i.kind, i.data, i.text, i.session_id, i.agent,
+        i.parent_id, i.artifact_ref, i.time
+      FROM bump b, unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+        $9::text[], $10::text[], $11::bigint[])
+        WITH ORDINALITY AS i(id, kind, data, text, session_id, agent, parent_id, artifact_ref, time, ord))
+  SELECT last_cursor::text AS last${notify ? ", pg_notify($12, $1)" : ""} FROM bump`
+}
+
+/**
  * True when the commit failed because the server's NOTIFY queue is full (a listener somewhere
  * stopped reading). Nothing was written; the append is re-run without NOTIFY, since live tails
  * find events by cursor on their idle re-read anyway: a full queue must not stop writes.
@@ -80,6 +99,8 @@ export function postgresEvents(conn: Connection, channel: string): EventOps {
     unchecked: appendSql(conn, false, true),
     checkedQuiet: appendSql(conn, true, false),
     uncheckedQuiet: appendSql(conn, false, false),
+    lean: leanAppendSql(conn, true),
+    leanQuiet: leanAppendSql(conn, false),
   }
   const pick = (checkExisting: boolean, notify: boolean) =>
     notify
@@ -94,19 +115,21 @@ export function postgresEvents(conn: Connection, channel: string): EventOps {
     rows: Omit<EventRow, "cursor">[],
     checkExisting: boolean,
     notify: boolean,
-  ) => {
-    const column = <K extends keyof EventRow>(key: K) => rows.map((row) => row[key as never])
+  ): Promise<AppendResult> => {
+    const ns = rows[0]?.namespace
+    if (!checkExisting && rows.length > 0) {
+      // Every row is new: the lean statement, which reports only the last cursor.
+      const [bumped] = await conn.run<{ last: string }>(notify ? sql.lean : sql.leanQuiet, [
+        ns,
+        rows.length,
+        ...columnArrays(rows),
+        ...(notify ? [channel] : []),
+      ])
+      return { last: bumped?.last ?? null, differs: 0, existing: null }
+    }
     const [result] = await conn.run<AppendResult>(pick(checkExisting, notify), [
-      rows[0]?.namespace,
-      column("id"),
-      column("kind"),
-      column("data"),
-      column("text"),
-      column("session_id"),
-      column("agent"),
-      column("parent_id"),
-      column("artifact_ref"),
-      column("time"),
+      ns,
+      ...columnArrays(rows),
       channel,
     ])
     return result as AppendResult
@@ -210,7 +233,31 @@ export function postgresEvents(conn: Connection, channel: string): EventOps {
   }
 }
 
+/** The columns every append statement takes as arrays, in their parameter order. */
+const ARRAY_COLUMNS = [
+  "id",
+  "kind",
+  "data",
+  "text",
+  "session_id",
+  "agent",
+  "parent_id",
+  "artifact_ref",
+  "time",
+] as const
+
+/** The rows as one array per column of `ARRAY_COLUMNS`. */
+function columnArrays(rows: Omit<EventRow, "cursor">[]): unknown[][] {
+  return ARRAY_COLUMNS.map((key) => rows.map((row) => row[key]))
+}
+
 function finishAppend(result: AppendResult, rows: Omit<EventRow, "cursor">[]): EventRow[] {
+  const last = Number(result.last)
+  if (result.existing === null && Number.isSafeInteger(last)) {
+    // Every row is new and the cursors fit a double: number them without BigInt.
+    const first = last - rows.length + 1
+    return rows.map((row, i): EventRow => ({ ...row, cursor: String(first + i) }))
+  }
   const stored = new Map<string, EventRow>()
   for (const row of result.existing ?? [])
     stored.set(row.id, { ...row, cursor: String(row.cursor) })

@@ -65,11 +65,35 @@ function appendSql(conn: Connection, checkExisting: boolean): string {
     (SELECT json_agg(e) FROM existing e) AS existing`
 }
 
+/**
+ * The common append: no caller-supplied ids and no `expectedSequence`. Every row is new, so
+ * the statement only bumps the session (the row lock serialises appends to one session and
+ * hands out `$3` gap-free sequences) and inserts the rows numbered from the bumped value.
+ * No row comes back when the session does not exist.
+ */
+function leanAppendSql(conn: Connection): string {
+  return `WITH bump AS (UPDATE ${conn.table("sessions")}
+      SET last_sequence = last_sequence + $3, message_count = message_count + $3,
+        updated_at = greatest(updated_at, $4::bigint)
+      WHERE namespace = $1 AND id = $2 RETURNING last_sequence),
+    ins AS (INSERT INTO ${conn.table("messages")} (${COLUMNS})
+      SELECT $1, i.id, $2, b.last_sequence - $3 + i.ord, i.role, i.content, i.name, i.tool_call_id,
+        i.usage, i.metadata, i.created_at
+      FROM bump b, unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+        $11::text[], $12::bigint[])
+        WITH ORDINALITY AS i(id, role, content, name, tool_call_id, usage, metadata, created_at, ord))
+  SELECT last_sequence FROM bump`
+}
+
 /** Message storage on PostgreSQL. */
 export function postgresMessages(conn: Connection): MessageOps {
   const M = conn.table("messages")
   const S = conn.table("sessions")
-  const sql = { checked: appendSql(conn, true), unchecked: appendSql(conn, false) }
+  const sql = {
+    checked: appendSql(conn, true),
+    unchecked: appendSql(conn, false),
+    lean: leanAppendSql(conn),
+  }
   const sessionExists = async (ns: string, id: string) =>
     (await conn.query(`SELECT 1 FROM ${S} WHERE namespace = $1 AND id = $2`, [ns, id])).length > 0
 
@@ -79,29 +103,36 @@ export function postgresMessages(conn: Connection): MessageOps {
     rows: Omit<MessageRow, "sequence">[],
     options: { expectedSequence?: number; checkExisting: boolean; now: number },
   ) => {
-    const column = <K extends keyof MessageRow>(key: K) => rows.map((row) => row[key as never])
     const [result] = await conn.run<AppendResult>(
       options.checkExisting ? sql.checked : sql.unchecked,
-      [
-        ns,
-        sessionId,
-        options.now,
-        options.expectedSequence ?? null,
-        column("id"),
-        column("role"),
-        column("content"),
-        column("name"),
-        column("tool_call_id"),
-        column("usage"),
-        column("metadata"),
-        column("created_at"),
-      ],
+      [ns, sessionId, options.now, options.expectedSequence ?? null, ...columnArrays(rows)],
     )
     return result as AppendResult
   }
 
+  const appendLean = async (
+    ns: string,
+    sessionId: string,
+    rows: Omit<MessageRow, "sequence">[],
+    now: number,
+  ) => {
+    const [bumped] = await conn.run<{ last_sequence: number }>(sql.lean, [
+      ns,
+      sessionId,
+      rows.length,
+      now,
+      ...columnArrays(rows),
+    ])
+    if (!bumped) return undefined
+    const first = bumped.last_sequence - rows.length + 1
+    return rows.map((row, i): MessageRow => ({ ...row, sequence: first + i }))
+  }
+
   return {
     async appendMessages(ns, sessionId, rows, options) {
+      if (!options.checkExisting && options.expectedSequence === undefined && rows.length > 0) {
+        return appendLean(ns, sessionId, rows, options.now)
+      }
       let result: AppendResult
       for (let attempt = 0; ; attempt++) {
         try {
@@ -201,6 +232,23 @@ export function postgresMessages(conn: Connection): MessageOps {
       })
     },
   }
+}
+
+/** The columns both append statements take as arrays, in their parameter order. */
+const ARRAY_COLUMNS = [
+  "id",
+  "role",
+  "content",
+  "name",
+  "tool_call_id",
+  "usage",
+  "metadata",
+  "created_at",
+] as const
+
+/** The rows as one array per column of `ARRAY_COLUMNS`. */
+function columnArrays(rows: Omit<MessageRow, "sequence">[]): unknown[][] {
+  return ARRAY_COLUMNS.map((key) => rows.map((row) => row[key]))
 }
 
 function finishAppend(
