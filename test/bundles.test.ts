@@ -5,7 +5,15 @@ import { gzipSync } from "node:zlib"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { importBundle } from "../src/bundles/import.js"
 import { isAgentStoreError, openStore, type Store } from "../src/index.js"
-import { canonical, exportToBuffer, rowCounts, seedVaried, source } from "./support/bundles.js"
+import {
+  canonical,
+  canonicalWork,
+  exportToBuffer,
+  rowCounts,
+  seedVaried,
+  seedWork,
+  source,
+} from "./support/bundles.js"
 
 let dir: string
 let store: Store
@@ -36,7 +44,16 @@ describe("bundles (R10)", () => {
   it("round trip: an import with fresh ids equals the source, references remapped", async () => {
     const copy = store.withNamespace("copy")
     const result = await importBundle(store, source(bundle), { namespace: "copy" })
-    expect(result.counts).toEqual({ session: 12, message: 36, event: 37, tool: 13 })
+    expect(result.counts).toEqual({
+      session: 12,
+      message: 36,
+      event: 37,
+      tool: 13,
+      plan: 0,
+      change: 0,
+      artifact: 0,
+      blob: 0,
+    })
     expect(await canonical(copy)).toEqual(await canonical(store))
     const original = new Set((await store.sessions.list({ limit: 100 })).items.map((s) => s.id))
     for (const s of (await copy.sessions.list({ limit: 100 })).items)
@@ -109,5 +126,43 @@ describe("bundles (R10)", () => {
     }
     await rejects(gz.subarray(0, gz.length - 9), target)
     expect(await rowCounts(target)).toEqual([0, 0, 0, 0])
+  })
+})
+
+describe("bundles of plans, changes, artifacts and blobs (R10)", () => {
+  it("round trip with fresh ids: plans, changes, artifacts and their bytes equal, references remapped", async () => {
+    await using from = await openStore(join(dir, "work"))
+    await seedWork(from)
+    const bytes = await exportToBuffer(from, { gzip: true })
+    await using other = await openStore(join(dir, "work-copy"))
+    const result = await importBundle(other, source(bytes), { namespace: "copy" })
+    expect(result.counts).toMatchObject({ plan: 2, change: 4, artifact: 2, blob: 9 })
+    const copy = other.withNamespace("copy")
+    expect(await canonicalWork(copy)).toEqual(await canonicalWork(from))
+    const plans = (await copy.plans.list({ limit: 10 })).items
+    const original = new Set((await from.plans.list({ limit: 10 })).items.map((p) => p.id))
+    for (const p of plans) expect(original.has(p.id)).toBe(false)
+    expect(await copy.artifacts.text("run-1.log")).toBe("log line 1\nlog line 2\n")
+    expect(await copy.plans.diff(plans[0]?.id as string)).toBe(
+      await from.plans.diff((await from.plans.list({ limit: 10 })).items[0]?.id as string),
+    )
+    await expect(importBundle(other, source(bytes), { namespace: "copy" })).rejects.toMatchObject({
+      code: "CONFLICT",
+    })
+    expect((await copy.plans.list({ limit: 10 })).items).toHaveLength(2)
+  })
+
+  it("a session's export carries its plans and artifacts only; --keep-ids keeps plan ids", async () => {
+    await using from = await openStore(":memory:")
+    await seedWork(from)
+    const [session] = (await from.sessions.list({ limit: 1 })).items
+    const bytes = await exportToBuffer(from, { sessions: [session?.id as string] })
+    await using other = await openStore(":memory:")
+    const result = await importBundle(other, source(bytes), { keepIds: true })
+    expect(result.counts).toMatchObject({ plan: 1, change: 3, artifact: 1 })
+    const [plan] = (await other.plans.list({ limit: 10 })).items
+    expect(plan?.id).toBe(
+      (await from.plans.list({ sessionId: session?.id as string })).items[0]?.id,
+    )
   })
 })

@@ -198,9 +198,7 @@ describe("agentstore CLI (built binary, SQLite store in a temp dir)", () => {
 
   it("export and import round trip through files, with exit 5 on a tampered bundle", async () => {
     const exportRun = await run("--json", "export", "-o", "all.ndjson.gz")
-    expect(exportRun.stderr).toBe(
-      "note: bundles do not carry artifacts or plans yet; they are not exported\n",
-    )
+    expect(exportRun.stderr).toBe("")
     const exported = JSON.parse(exportRun.stdout)
     expect(exported).toMatchObject({ gzip: true, counts: { session: 3, event: 21 } })
     const imported = await json("import", "all.ndjson.gz", "--into", "copy")

@@ -6,6 +6,7 @@ import { ValidationError } from "../core/errors.js"
 import type { Store } from "../core/store.js"
 import type { Session } from "../core/types.js"
 import { checkId, checkName } from "../core/validation.js"
+import { countWork, selectWork, writeWork } from "./export-work.js"
 import {
   BUNDLE_FORMAT,
   BUNDLE_FORMAT_VERSION,
@@ -64,8 +65,9 @@ class LineSink {
 
 /**
  * Streams a bundle of `store`'s namespace to `destination`: a header, the records of every
- * domain paged by cursor (memory stays flat however large the store), and a trailer with the
- * SHA-256 of everything before it. Does not end `destination` when it is `process.stdout`.
+ * domain paged by cursor (memory stays flat however large the store: blob bytes go in chunks
+ * of at most 1 MiB), and a trailer with the SHA-256 of everything before it. Plans and
+ * artifact refs follow the selected sessions (with no selection, all of the namespace). Does not end `destination` when it is `process.stdout`.
  * @example
  * await exportBundle(store, createWriteStream("backup.ndjson.gz"), { gzip: true })
  */
@@ -76,7 +78,9 @@ export async function exportBundle(
 ): Promise<ExportResult> {
   const selection = selectionOf(options)
   const sessions = await selectedSessions(store, selection)
+  const work = await selectWork(store, selection, sessions)
   const expected = await expectedCounts(store, selection, sessions)
+  countWork(work, expected)
   const total = Object.values(expected).reduce((a, b) => a + b, 0)
   const out = options.gzip ? createGzip() : destination
   if (options.gzip) out.pipe(destination, { end: destination !== (process.stdout as Writable) })
@@ -98,6 +102,7 @@ export async function exportBundle(
   }
   await sink.line(header)
   await writeRecords(store, sink, selection, sessions)
+  await writeWork(store, work, (value, type) => sink.line(value, type))
   const sha256 = sink.hash.digest("hex")
   await sink.raw(`${JSON.stringify({ type: "trailer", counts: sink.counts, sha256 })}\n`)
   options.onProgress?.(total, total)

@@ -4,11 +4,20 @@ export const BUNDLE_FORMAT = "agentstore-bundle"
 export const BUNDLE_FORMAT_VERSION = 1
 
 /** Record kinds a bundle carries, in the order they are written. */
-export const RECORD_TYPES = ["session", "message", "event", "tool"] as const
+export const RECORD_TYPES = [
+  "session",
+  "message",
+  "event",
+  "tool",
+  "plan",
+  "change",
+  "artifact",
+  "blob",
+] as const
 /** One kind of record line. */
 export type RecordType = (typeof RECORD_TYPES)[number]
 
-/** How many records of each kind. */
+/** How many records of each kind (`blob`: chunk lines). */
 export type BundleCounts = Record<RecordType, number>
 
 /** What was exported: some sessions, one agent's sessions, or the whole namespace. */
@@ -52,5 +61,8 @@ export const DEFAULT_LIMITS: Readonly<BundleLimits> = Object.freeze({
 
 /** Zero counts. */
 export function emptyCounts(): BundleCounts {
-  return { session: 0, message: 0, event: 0, tool: 0 }
+  return { session: 0, message: 0, event: 0, tool: 0, plan: 0, change: 0, artifact: 0, blob: 0 }
 }
+
+/** Most raw bytes one `blob` line carries (base64-encoded in its `data`). */
+export const BLOB_CHUNK_BYTES = 1024 * 1024

@@ -1,5 +1,5 @@
 import { once } from "node:events"
-import { createWriteStream } from "node:fs"
+import { createReadStream, createWriteStream } from "node:fs"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -9,21 +9,24 @@ import { ValidationError } from "../core/errors.js"
 import { ulidFactory } from "../core/ids.js"
 import type { Store } from "../core/store.js"
 import { checkNamespace } from "../core/validation.js"
+import { type BlobReceiver, blobReceiver } from "./blobs.js"
 import {
   type BundleCounts,
   type BundleHeader,
   type BundleLimits,
   DEFAULT_LIMITS,
-  type RecordType,
 } from "./format.js"
-import { readLinesSync } from "./lines.js"
-import { type VerifiedBundle, verifyBundle } from "./verify.js"
+import { readLinesSync, reject } from "./lines.js"
+import { type IdKind, type VerifiedBundle, verifyBundle } from "./verify.js"
 
 /** How to import a bundle. */
 export interface ImportOptions {
   /** The namespace to write into. Default: the store view's namespace. */
   namespace?: string
-  /** Keep the bundle's ids (an id that exists is a `ConflictError`, nothing written). Default false: fresh ids. */
+  /**
+   * Keep the bundle's ids (an id that exists is a `ConflictError`, nothing written). Default
+   * false: fresh ids. Artifact handles are always kept: one that exists is a `ConflictError`.
+   */
   keepIds?: boolean
   /** Caps against hostile bundles. */
   limits?: Partial<BundleLimits>
@@ -65,25 +68,30 @@ export async function importBundle(
   }
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
   const newId = ulidFactory(systemClock)
-  const fresh = (_type: RecordType, id: string) => (options.keepIds ? id : flat(newId()))
+  const fresh = (type: IdKind, id: string) =>
+    options.keepIds || type === "artifact" ? id : flat(newId())
   const { current } = await target.migrationStatus()
   const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), "agentstore-import-"))
   try {
     const stagingPath = join(dir, "rows.ndjson")
     const staging = createWriteStream(stagingPath)
+    const blobs = blobReceiver(dir)
     let verified: VerifiedBundle
     try {
       verified = await verifyBundle(source, staging, {
         limits,
         schemaVersion: current,
         newId: fresh,
+        blobs,
         ...(options.onVerify ? { onProgress: options.onVerify } : {}),
       })
     } finally {
+      blobs.close()
       staging.end()
       await once(staging, "close")
     }
-    const total = Object.values(verified.counts).reduce((a, b) => a + b, 0)
+    await storeBlobs(target, verified, blobs)
+    const total = Object.values(verified.counts).reduce((a, b) => a + b, 0) - verified.counts.blob
     const ns = target.namespace
     await maintenance.importRows(ns, () =>
       remapped(stagingPath, ns, verified, total, options.onProgress),
@@ -99,6 +107,25 @@ export async function importBundle(
   }
 }
 
+/**
+ * Checks every blob the rows name is in the bundle or already stored, then writes the
+ * bundle's blobs to the store (content-addressed and idempotent: a later failure leaves
+ * orphans that `artifacts.gc` collects).
+ */
+async function storeBlobs(store: Store, verified: VerifiedBundle, blobs: BlobReceiver) {
+  for (const sha256 of verified.blobsNeeded) {
+    if (!blobs.files.has(sha256) && !(await store.blobs.has(sha256))) {
+      throw reject("missing-blob", `blob ${sha256} is neither in the bundle nor stored`, {
+        sha256,
+      })
+    }
+  }
+  for (const [sha256, path] of blobs.files) {
+    const info = await store.blobs.put(createReadStream(path))
+    if (info.sha256 !== sha256) throw reject("blob-checksum", `blob ${sha256} changed on disk`)
+  }
+}
+
 /** A flat copy of a string built by concatenation (one allocation instead of a rope of 26). */
 function flat(text: string): string {
   return Buffer.from(text, "latin1").toString("latin1")
@@ -111,28 +138,58 @@ function* remapped(
   total: number,
   onProgress?: (done: number, total: number) => void,
 ): Generator<ImportRow> {
-  const { session, message, event, tool } = verified.ids
-  const ref = (map: Map<string, string>, id: string | null) =>
-    id === null ? null : (map.get(id) ?? id)
   let done = 0
   for (const line of readLinesSync(path)) {
     const item = JSON.parse(line) as ImportRow
     const row = item.row as ImportRow["row"] & Record<string, unknown>
     row.namespace = ns
-    if (item.table === "sessions") item.row.id = ref(session, item.row.id) as string
-    else if (item.table === "messages") {
-      item.row.id = ref(message, item.row.id) as string
-      item.row.session_id = ref(session, item.row.session_id) as string
-    } else if (item.table === "events") {
-      item.row.id = ref(event, item.row.id) as string
-      item.row.session_id = ref(session, item.row.session_id)
-      item.row.parent_id = ref(event, item.row.parent_id)
-    } else {
-      item.row.id = ref(tool, item.row.id) as string
-      item.row.session_id = ref(session, item.row.session_id)
-    }
+    remapRow(item, verified.ids)
     yield item
     if (++done % 10_000 === 0) onProgress?.(done, total)
   }
   onProgress?.(done, total)
+}
+
+/** Rewrites a row's own id and its references to the ids chosen at import. */
+function remapRow(item: ImportRow, ids: Record<IdKind, Map<string, string>>): void {
+  const ref = (kind: IdKind, id: string | null) => (id === null ? null : (ids[kind].get(id) ?? id))
+  const to = (kind: IdKind, id: string) => ids[kind].get(id) ?? id
+  switch (item.table) {
+    case "sessions":
+      item.row.id = to("session", item.row.id)
+      return
+    case "messages":
+      item.row.id = to("message", item.row.id)
+      item.row.session_id = to("session", item.row.session_id)
+      return
+    case "events":
+      item.row.id = to("event", item.row.id)
+      item.row.session_id = ref("session", item.row.session_id)
+      item.row.parent_id = ref("event", item.row.parent_id)
+      return
+    case "tool_invocations": {
+      const t = item.row
+      t.id = to("tool", t.id)
+      t.session_id = ref("session", t.session_id)
+      t.plan_id = ref("plan", t.plan_id)
+      t.changeset_id = ref("changeset", t.changeset_id)
+      const changeIds = JSON.parse(t.change_ids) as string[]
+      t.change_ids = JSON.stringify(changeIds.map((id) => to("change", id)))
+      return
+    }
+    case "plans":
+      item.row.id = to("plan", item.row.id)
+      item.row.session_id = ref("session", item.row.session_id)
+      item.row.changeset_id = to("changeset", item.row.changeset_id)
+      return
+    case "changes":
+      item.row.id = to("change", item.row.id)
+      item.row.plan_id = to("plan", item.row.plan_id)
+      item.row.changeset_id = to("changeset", item.row.changeset_id)
+      item.row.tool_invocation_id = ref("tool", item.row.tool_invocation_id)
+      return
+    default:
+      item.row.session_id = ref("session", item.row.session_id)
+      item.row.tool_invocation_id = ref("tool", item.row.tool_invocation_id)
+  }
 }

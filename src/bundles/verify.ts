@@ -3,6 +3,7 @@ import { once } from "node:events"
 import type { WriteStream } from "node:fs"
 import type { ImportRow } from "../core/backend.js"
 import { isAgentStoreError } from "../core/errors.js"
+import type { BlobReceiver } from "./blobs.js"
 import {
   BUNDLE_FORMAT,
   BUNDLE_FORMAT_VERSION,
@@ -15,28 +16,47 @@ import {
 } from "./format.js"
 import { bundleBytes, reject, splitLines } from "./lines.js"
 import { eventRow, messageRow, sessionRow, toolRow } from "./records.js"
+import { artifactRow, changeRow, planRow } from "./records-work.js"
+
+/** Kinds of ids a bundle names: every record kind with an id, and changesets. */
+export type IdKind = Exclude<RecordType, "blob"> | "changeset"
 
 /** What the first pass learnt about a bundle that proved valid. */
 export interface VerifiedBundle {
   header: BundleHeader
   counts: BundleCounts
-  /** Ids per record kind, in file order (for remapping). */
-  ids: Record<RecordType, Map<string, string>>
+  /** Ids per kind (artifacts: handles), in file order: old → new (for remapping). */
+  ids: Record<IdKind, Map<string, string>>
+  /** Blob hashes that plans' changes and artifacts name. */
+  blobsNeeded: Set<string>
 }
 
 /** Turns a record of one kind into its row; schema upgrades of older bundles go here. */
-const TO_ROW: Record<RecordType, (record: unknown) => ImportRow> = {
+const TO_ROW: Record<Exclude<RecordType, "blob">, (record: unknown) => ImportRow> = {
   session: (r) => ({ table: "sessions", row: sessionRow("", r) }),
   message: (r) => ({ table: "messages", row: messageRow("", r) }),
   event: (r) => ({ table: "events", row: eventRow("", r) }),
   tool: (r) => ({ table: "tool_invocations", row: toolRow("", r) }),
+  plan: (r) => ({ table: "plans", row: planRow("", r) }),
+  change: (r) => ({ table: "changes", row: changeRow("", r) }),
+  artifact: (r) => ({ table: "artifacts", row: artifactRow("", r) }),
+}
+
+/** Fresh id maps for every kind. */
+function idMaps(): Record<IdKind, Map<string, string>> {
+  const kinds: IdKind[] = ["session", "message", "event", "tool", "plan", "change", "artifact"]
+  return Object.fromEntries([...kinds, "changeset"].map((k) => [k, new Map()])) as Record<
+    IdKind,
+    Map<string, string>
+  >
 }
 
 interface State {
   header?: BundleHeader
   trailerSeen: boolean
   counts: BundleCounts
-  ids: Record<RecordType, Map<string, string>>
+  ids: Record<IdKind, Map<string, string>>
+  blobsNeeded: Set<string>
   lastSequence: Map<string, number>
   lineNo: number
 }
@@ -53,7 +73,9 @@ export async function verifyBundle(
   options: {
     limits: BundleLimits
     schemaVersion: number
-    newId: (type: RecordType, id: string) => string
+    newId: (type: IdKind, id: string) => string
+    /** Takes the `blob` lines (bytes to files, hashes checked). */
+    blobs: BlobReceiver
     /** Called every 10,000 records with records checked and the header's expected total. */
     onProgress?: (done: number, expected: number) => void
   },
@@ -62,7 +84,8 @@ export async function verifyBundle(
   const state: State = {
     trailerSeen: false,
     counts: emptyCounts(),
-    ids: { session: new Map(), message: new Map(), event: new Map(), tool: new Map() },
+    ids: idMaps(),
+    blobsNeeded: new Set(),
     lastSequence: new Map(),
     lineNo: 0,
   }
@@ -75,6 +98,7 @@ export async function verifyBundle(
     if (!complete) throw reject("truncated", "the bundle does not end with a newline")
     if (state.trailerSeen) throw reject("after-trailer", "data after the trailer")
     const value = parseLine(line, state.lineNo)
+    if (value.type !== "blob") options.blobs.finish()
     if (value.type === "trailer") {
       checkTrailer(value, hash.digest("hex"), state)
       state.trailerSeen = true
@@ -82,7 +106,10 @@ export async function verifyBundle(
     }
     hash.update(line)
     if (state.lineNo === 1) state.header = checkHeader(value, options)
-    else {
+    else if (value.type === "blob" && Object.keys(value).length === 2) {
+      options.blobs.add(value, state.lineNo)
+      countRecord("blob", state)
+    } else {
       const row = checkRecord(value, state, options)
       if (state.lineNo % 10_000 === 0) options.onProgress?.(state.lineNo, expectedTotal(state))
       if (!staging.write(`${JSON.stringify(row)}\n`)) await once(staging, "drain")
@@ -90,12 +117,17 @@ export async function verifyBundle(
   }
   if (!state.header) throw reject("empty", "the bundle is empty")
   if (!state.trailerSeen) throw reject("truncated", "the bundle has no trailer")
-  return { header: state.header, counts: state.counts, ids: state.ids }
+  return {
+    header: state.header,
+    counts: state.counts,
+    ids: state.ids,
+    blobsNeeded: state.blobsNeeded,
+  }
 }
 
 function expectedTotal(state: State): number {
   const counts = state.header?.counts
-  return counts ? counts.session + counts.message + counts.event + counts.tool : 0
+  return counts ? RECORD_TYPES.reduce((sum, type) => sum + counts[type], 0) : 0
 }
 
 function parseLine(line: Buffer, lineNo: number): Record<string, unknown> {
@@ -177,10 +209,10 @@ function checkTrailer(value: Record<string, unknown>, digest: string, state: Sta
 function checkRecord(
   value: Record<string, unknown>,
   state: State,
-  options: { limits: BundleLimits; newId: (type: RecordType, id: string) => string },
+  options: { limits: BundleLimits; newId: (type: IdKind, id: string) => string },
 ) {
-  const type = value.type as RecordType
-  if (!RECORD_TYPES.includes(type) || Object.keys(value).length !== 2 || !("record" in value)) {
+  const type = value.type as Exclude<RecordType, "blob">
+  if (!(type in TO_ROW) || Object.keys(value).length !== 2 || !("record" in value)) {
     throw reject("malformed", `line ${state.lineNo} is not a record`, { line: state.lineNo })
   }
   let item: ImportRow
@@ -190,19 +222,46 @@ function checkRecord(
     if (!isAgentStoreError(error, "VALIDATION")) throw error
     throw reject("invalid-record", `line ${state.lineNo}: ${error.message}`, { line: state.lineNo })
   }
-  if (++state.counts[type] > (state.header as BundleHeader).counts[type] * 2 + 1_000_000) {
-    throw reject("counts", `far more ${type} records than the header announced`)
-  }
+  countRecord(type, state)
   const ids = state.ids[type]
-  const id = item.row.id
+  const id = item.table === "artifacts" ? item.row.handle : item.row.id
   if (ids.has(id)) throw reject("duplicate-id", `duplicate ${type} id ${id}`, { id })
   ids.set(id, options.newId(type, id))
+  if (item.table === "plans" && !state.ids.changeset.has(item.row.changeset_id)) {
+    state.ids.changeset.set(
+      item.row.changeset_id,
+      options.newId("changeset", item.row.changeset_id),
+    )
+  }
   checkReferences(item, state)
   return item
 }
 
+function countRecord(type: RecordType, state: State): void {
+  if (++state.counts[type] > (state.header as BundleHeader).counts[type] * 2 + 1_000_000) {
+    throw reject("counts", `far more ${type} records than the header announced`)
+  }
+}
+
+/** Changes name their plan and changeset, earlier in the bundle; note the blobs they need. */
+function checkWorkReferences(item: ImportRow, state: State): void {
+  if (item.table === "artifacts") state.blobsNeeded.add(item.row.sha256)
+  if (item.table !== "changes") return
+  const { plan_id, changeset_id, before_sha256, after_sha256 } = item.row
+  if (!state.ids.plan.has(plan_id) || !state.ids.changeset.has(changeset_id)) {
+    throw reject(
+      "reference",
+      `line ${state.lineNo} refers to plan ${plan_id}, not earlier in the bundle`,
+      { line: state.lineNo },
+    )
+  }
+  if (before_sha256 !== null) state.blobsNeeded.add(before_sha256)
+  if (after_sha256 !== null) state.blobsNeeded.add(after_sha256)
+}
+
 function checkReferences(item: ImportRow, state: State): void {
-  if (item.table === "sessions") return
+  checkWorkReferences(item, state)
+  if (item.table === "sessions" || item.table === "changes") return
   const sessionId = item.row.session_id
   if (sessionId === null) return
   if (!state.ids.session.has(sessionId)) {

@@ -1,5 +1,6 @@
 import type { ArtifactOps, BlobOps } from "./artifact-backend.js"
-import type { ChangesetOps } from "./changeset-rows.js"
+import type { ArtifactRow } from "./artifact-rows.js"
+import type { ChangeRow, ChangesetOps, PlanRow } from "./changeset-rows.js"
 import type { EventRow, MessageRow, SessionRow, ToolRow } from "./rows.js"
 import type { ToolStatus } from "./types.js"
 
@@ -214,6 +215,9 @@ export type ImportRow =
   | { table: "messages"; row: MessageRow }
   | { table: "events"; row: Omit<EventRow, "cursor"> }
   | { table: "tool_invocations"; row: ToolRow }
+  | { table: "plans"; row: PlanRow }
+  | { table: "changes"; row: ChangeRow }
+  | { table: "artifacts"; row: ArtifactRow }
 
 /** A retention rule the backend applies in small batches. Times are epoch ms. */
 export type PruneRule =

@@ -123,3 +123,113 @@ export async function seedVaried(store: Store, sessions = 12): Promise<void> {
   await store.events.append({ kind: "context_cleared", agent: "coder", data: { reason: "reset" } })
   await store.tools.start({ tool: "long_running", arguments: null })
 }
+
+/** Adds a plan with changes (one blob over 2 MiB), artifacts and tools and events naming them. */
+export async function seedWork(store: Store): Promise<void> {
+  const s = await store.sessions.create({ agent: "coder" })
+  const t1 = await store.tools.record({
+    tool: "edit",
+    status: "succeeded",
+    sessionId: s.id,
+    arguments: {},
+  })
+  const plan = await store.plans.create({ sessionId: s.id, title: "refactor", workspace: "repo" })
+  const big = Buffer.alloc(2 * 1024 * 1024 + 123, "abcdefghij")
+  const changes = await store.plans.record(plan.id, [
+    { path: "src/a.ts", op: "create", after: "export const a = 1\n", toolInvocationId: t1.id },
+    { path: "data/big.bin", op: "modify", before: "old\n", after: big, mode: 0o644 },
+    { path: "src/empty.ts", op: "create", after: "" },
+  ])
+  await store.tools.record({
+    tool: "plan",
+    status: "succeeded",
+    sessionId: s.id,
+    arguments: {},
+    planId: plan.id,
+    changesetId: plan.changesetId,
+    changeIds: changes.map((c) => c.id),
+  })
+  await store.artifacts.put("log line 1\nlog line 2\n", {
+    handle: "run-1.log",
+    mediaType: "text/plain",
+    label: "run log",
+    metadata: { exit: 0 },
+    sessionId: s.id,
+    toolInvocationId: t1.id,
+  })
+  await store.artifacts.put(new Uint8Array([0, 1, 2, 255]), { handle: "shared.raw" })
+  await store.events.append({ kind: "tool_use", sessionId: s.id, artifactRef: "run-1.log" })
+  const loose = await store.plans.create({ title: "no session" })
+  await store.plans.record(loose.id, [{ path: "README.md", op: "create", after: "# hi\n" }])
+}
+
+/** Plans, changes and artifacts of a namespace (with their bytes), ids by position. */
+export async function canonicalWork(store: Store): Promise<unknown> {
+  const plans = (await store.plans.list({ limit: 1000, order: "asc" })).items
+  const sessions = (await store.sessions.list({ limit: 1000, orderBy: "createdAt", order: "asc" }))
+    .items
+  const tools = (await store.tools.list({ limit: 1000, order: "asc" })).items
+  const ids = new Map<string, string>()
+  const number = (prefix: string, list: string[]) => {
+    for (const [i, id] of list.entries()) ids.set(id, `${prefix}${i}`)
+  }
+  number(
+    "S",
+    sessions.map((s) => s.id),
+  )
+  number(
+    "T",
+    tools.map((t) => t.id),
+  )
+  number(
+    "P",
+    plans.map((p) => p.id),
+  )
+  number(
+    "C",
+    plans.map((p) => p.changesetId),
+  )
+  const changes = []
+  for (const p of plans) changes.push(...(await store.plans.entries({ planId: p.id })))
+  number(
+    "X",
+    changes.map((c) => c.id),
+  )
+  const id = (v: string | null) => (v === null ? null : (ids.get(v) ?? `?${v}`))
+  const artifacts = (await store.artifacts.list({ limit: 1000 })).items
+  const bytes = async (sha: string | null) =>
+    sha === null ? null : Buffer.from(await store.blobs.get(sha)).toString("base64")
+  return {
+    plans: plans.map((p) => ({
+      ...p,
+      id: id(p.id),
+      sessionId: id(p.sessionId),
+      changesetId: id(p.changesetId),
+    })),
+    changes: await Promise.all(
+      changes.map(async (c) => ({
+        ...c,
+        id: id(c.id),
+        planId: id(c.planId),
+        changesetId: id(c.changesetId),
+        toolInvocationId: id(c.toolInvocationId),
+        before: await bytes(c.beforeSha256),
+        after: await bytes(c.afterSha256),
+      })),
+    ),
+    artifacts: await Promise.all(
+      artifacts.map(async ({ namespace: _, ...a }) => ({
+        ...a,
+        sessionId: id(a.sessionId),
+        toolInvocationId: id(a.toolInvocationId),
+        content: await bytes(a.sha256),
+      })),
+    ),
+    tools: tools.map((t) => ({
+      planId: id(t.planId),
+      changesetId: id(t.changesetId),
+      changeIds: t.changeIds.map(id),
+    })),
+    refs: (await store.events.query({ limit: 1000 })).events.map((e) => e.artifactRef),
+  }
+}

@@ -8,6 +8,48 @@ import { SAFE_JSON } from "./sessions.js"
 type Table = ImportRow["table"]
 
 const COLUMNS: Record<Table, string[]> = {
+  plans: [
+    "namespace",
+    "id",
+    "session_id",
+    "title",
+    "workspace",
+    "status",
+    "changeset_id",
+    "apply_journal",
+    "created_at",
+    "updated_at",
+    "finished_at",
+  ],
+  changes: [
+    "namespace",
+    "id",
+    "plan_id",
+    "changeset_id",
+    "seq",
+    "path",
+    "op",
+    "old_path",
+    "before_sha256",
+    "after_sha256",
+    "before_size",
+    "after_size",
+    "mode",
+    "tool_invocation_id",
+    "created_at",
+  ],
+  artifacts: [
+    "namespace",
+    "handle",
+    "sha256",
+    "size",
+    "media_type",
+    "label",
+    "metadata",
+    "session_id",
+    "tool_invocation_id",
+    "created_at",
+  ],
   sessions: [
     "namespace",
     "id",
@@ -282,7 +324,7 @@ async function pruneSession(
   if (!first) return { deleted: {}, more: false, lockHeldMs: 0 }
   const deleted: PruneBatchResult["deleted"] = {}
   let budget = limit
-  const children: [Table, string][] = [
+  const children: ["events" | "messages" | "tool_invocations", string][] = [
     ["events", "cursor"],
     ["messages", "id"],
     ["tool_invocations", "id"],

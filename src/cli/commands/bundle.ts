@@ -4,34 +4,28 @@ import { rename, rm } from "node:fs/promises"
 import { resolve } from "node:path"
 import type { Writable } from "node:stream"
 import { exportBundle } from "../../bundles/export.js"
+import type { BundleCounts } from "../../bundles/format.js"
 import { importBundle } from "../../bundles/import.js"
 import { ValidationError } from "../../core/errors.js"
-import type { Store } from "../../core/store.js"
 import { bytes, num, printJson, progress } from "../format.js"
-import type { CliCommand, CliIo } from "../io.js"
+import type { CliCommand } from "../io.js"
 import { withStore } from "../program.js"
 
-function counted(c: { session: number; message: number; event: number; tool: number }): string {
+function counted(c: BundleCounts): string {
   const n = (count: number, one: string, many: string) =>
     `${num(count)} ${count === 1 ? one : many}`
+  const more = (count: number, one: string, many: string) =>
+    count > 0 ? [n(count, one, many)] : []
   return [
     n(c.session, "session", "sessions"),
     n(c.message, "message", "messages"),
     n(c.event, "event", "events"),
     n(c.tool, "tool invocation", "tool invocations"),
+    ...more(c.plan, "plan", "plans"),
+    ...more(c.change, "change", "changes"),
+    ...more(c.artifact, "artifact", "artifacts"),
+    ...more(c.blob, "blob chunk", "blob chunks"),
   ].join(", ")
-}
-
-/** Says on stderr when the namespace holds records bundles do not carry yet. */
-async function warnOmitted(store: Store, io: CliIo): Promise<void> {
-  const artifacts = (await store.artifacts.list({ limit: 1 })).items.length > 0
-  const plans = (await store.plans.list({ limit: 1 })).items.length > 0
-  const omitted = [artifacts ? "artifacts" : "", plans ? "plans" : ""].filter(Boolean)
-  if (omitted.length > 0) {
-    io.stderr.write(
-      `note: bundles do not carry ${omitted.join(" or ")} yet; they are not exported\n`,
-    )
-  }
 }
 
 /** `agentstore export`. */
@@ -57,7 +51,6 @@ export const exportCommand: CliCommand = {
     const partial = `${path}.partial`
     const bar = progress(io, "export")
     const result = await withStore(args, async (store) => {
-      await warnOmitted(store, io)
       const out: Writable = toStdout ? (process.stdout as Writable) : createWriteStream(partial)
       try {
         const r = await exportBundle(store, out, {
