@@ -11,7 +11,16 @@ let lines: Record<string, unknown>[]
 
 /** A bundle with a correct checksum and counts around `records` (the header may be overridden). */
 function craft(records: Record<string, unknown>[], header: Record<string, unknown> = {}): Buffer {
-  const counts = { session: 0, message: 0, event: 0, tool: 0 }
+  const counts = {
+    session: 0,
+    message: 0,
+    event: 0,
+    tool: 0,
+    plan: 0,
+    change: 0,
+    artifact: 0,
+    blob: 0,
+  }
   for (const r of records) if ((r.type as string) in counts) counts[r.type as keyof typeof counts]++
   const head = { ...(lines[0] as object), counts, ...header }
   const body = [head, ...records].map((l) => `${JSON.stringify(l)}\n`).join("")
@@ -97,7 +106,8 @@ describe("hostile bundles (S6): rejected before any write", () => {
       craft([{ type: "session", record: { ...s.record, extra: 1 } }]),
       "invalid-record",
     )
-    await rejected(craft([{ type: "blob", record: {} }]), "malformed")
+    await rejected(craft([{ type: "attachment", record: {} }]), "malformed")
+    await rejected(craft([{ type: "blob", record: {} }]), "invalid-record")
     await rejected(craft([{ type: "header", ...lines[0] }]), "malformed")
   })
 
@@ -108,6 +118,72 @@ describe("hostile bundles (S6): rejected before any write", () => {
     await rejected(Buffer.concat([craft(records()), Buffer.from("{}\n")]), "after-trailer")
     await rejected(Buffer.alloc(0), "empty")
     await rejected(Buffer.from("\u0000\u0001binary\n"), "malformed")
+  })
+
+  it("a change whose path escapes, or a blob whose bytes do not match its hash: nothing written", async () => {
+    const s = sessionLine()
+    const at = "2025-01-01T00:00:00.000Z"
+    const plan = {
+      type: "plan",
+      record: {
+        id: "plan-1",
+        sessionId: s.record.id,
+        title: "t",
+        workspace: null,
+        status: "ready",
+        changesetId: "cs-1",
+        applyJournal: null,
+        createdAt: at,
+        updatedAt: at,
+        finishedAt: null,
+      },
+    }
+    const bytes = Buffer.from("hello\n")
+    const sha256 = createHash("sha256").update(bytes).digest("hex")
+    const change = (path: string) => ({
+      type: "change",
+      record: {
+        id: "change-1",
+        planId: "plan-1",
+        changesetId: "cs-1",
+        seq: 1,
+        path,
+        op: "create",
+        oldPath: null,
+        beforeSha256: null,
+        afterSha256: sha256,
+        beforeSize: null,
+        afterSize: bytes.length,
+        mode: null,
+        toolInvocationId: null,
+        createdAt: at,
+      },
+    })
+    const blob = (data: Buffer) => ({
+      type: "blob",
+      record: { sha256, size: data.length, offset: 0, data: data.toString("base64") },
+    })
+    const target = store.withNamespace("crafted-work")
+    await importBundle(target, source(craft([s, plan, change("src/x.ts"), blob(bytes)])))
+    expect((await target.plans.list()).items).toHaveLength(1)
+    for (const path of ["../x", "a/../../x", "/etc/passwd", "a\\b", "./a"]) {
+      await rejected(craft([s, plan, change(path), blob(bytes)]), "invalid-record")
+    }
+    const hostile = await openStore(":memory:")
+    const tampered = Buffer.from("hellO\n")
+    await expect(
+      importBundle(hostile, source(craft([s, plan, change("src/x.ts"), blob(tampered)]))),
+    ).rejects.toMatchObject({ code: "INTEGRITY", details: { reason: "blob-checksum" } })
+    expect(await hostile.blobs.has(sha256)).toBe(false)
+    expect(await rowCounts(hostile)).toEqual([0, 0, 0, 0])
+    expect((await hostile.plans.list()).items).toHaveLength(0)
+    await expect(
+      importBundle(hostile, source(craft([s, plan, change("src/x.ts")]))),
+    ).rejects.toMatchObject({ code: "INTEGRITY", details: { reason: "missing-blob" } })
+    expect((await hostile.plans.list()).items).toHaveLength(0)
+    const short = { type: "blob", record: { ...blob(bytes).record, size: 99 } }
+    await rejected(craft([s, plan, change("src/x.ts"), short]), "blob-incomplete")
+    await hostile.close()
   })
 
   it("paths a bundle may name are relative, normalised and free of control characters", () => {

@@ -58,18 +58,19 @@ export function blobReceiver(dir: string) {
   const files = new Map<string, string>()
   let current: Receiving | undefined
   const finish = () => {
-    if (!current) return
-    if (current.received !== current.size) {
-      throw reject("blob-incomplete", `blob ${current.sha256} ends before its size`)
+    const blob = current
+    if (!blob) return
+    current = undefined
+    closeSync(blob.fd)
+    if (blob.received !== blob.size) {
+      throw reject("blob-incomplete", `blob ${blob.sha256} ends before its size`)
     }
-    closeSync(current.fd)
-    const digest = current.hash.digest("hex")
-    if (digest !== current.sha256) {
-      throw reject("blob-checksum", `blob ${current.sha256} bytes hash to ${digest}`, {
-        sha256: current.sha256,
+    const digest = blob.hash.digest("hex")
+    if (digest !== blob.sha256) {
+      throw reject("blob-checksum", `blob ${blob.sha256} bytes hash to ${digest}`, {
+        sha256: blob.sha256,
       })
     }
-    current = undefined
   }
   return {
     files,
