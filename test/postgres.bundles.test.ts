@@ -1,8 +1,16 @@
 import { afterAll, beforeAll, expect, it } from "vitest"
 import type { PostgresBackend } from "../src/backends/postgres/index.js"
 import { importBundle } from "../src/bundles/import.js"
-import { createStore, type ManualClock, manualClock, type Store } from "../src/index.js"
-import { canonical, exportToBuffer, rowCounts, seedVaried, source } from "./support/bundles.js"
+import { createStore, type ManualClock, manualClock, openStore, type Store } from "../src/index.js"
+import {
+  canonical,
+  canonicalWork,
+  exportToBuffer,
+  rowCounts,
+  seedVaried,
+  seedWork,
+  source,
+} from "./support/bundles.js"
 import { describePg, dropSchema, openTestBackend } from "./support/postgres.js"
 
 describePg("bundles and retention on PostgreSQL", () => {
@@ -37,6 +45,26 @@ describePg("bundles and retention on PostgreSQL", () => {
       code: "CONFLICT",
     })
     expect(await rowCounts(store)).toEqual(before)
+  })
+
+  it("plans, changes, artifacts and blobs round trip; a plan id that exists conflicts", async () => {
+    const work = store.withNamespace("work")
+    await seedWork(work)
+    const bundle = await exportToBuffer(work)
+    const copy = store.withNamespace("work-copy")
+    const result = await importBundle(copy, source(bundle))
+    expect(result.counts).toMatchObject({ plan: 2, change: 4, artifact: 2, blob: 9 })
+    expect(await canonicalWork(copy)).toEqual(await canonicalWork(work))
+    await using sqlite = await openStore(":memory:")
+    await importBundle(sqlite, source(bundle), { keepIds: true })
+    expect(await canonicalWork(sqlite)).toEqual(await canonicalWork(work))
+    const back = store.withNamespace("work-back")
+    await importBundle(back, source(await exportToBuffer(sqlite)), { keepIds: true })
+    expect(await canonicalWork(back)).toEqual(await canonicalWork(work))
+    await expect(
+      importBundle(work, source(bundle), { keepIds: true, namespace: "work" }),
+    ).rejects.toMatchObject({ code: "CONFLICT" })
+    expect((await work.plans.list()).items).toHaveLength(2)
   })
 
   it("a tampered bundle is rejected with 0 rows written", async () => {
