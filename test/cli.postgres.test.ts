@@ -33,6 +33,10 @@ describePg("agentstore CLI on PostgreSQL (built binary)", () => {
       message: 14,
       event: 19,
       tool: 4,
+      plan: 1,
+      change: 4,
+      artifact: 3,
+      blob: 9,
     })
     const tail = await run(
       "--json",
