@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { gzipSync } from "node:zlib"
+import { gunzipSync, gzipSync } from "node:zlib"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { importBundle } from "../src/bundles/import.js"
 import { isAgentStoreError, openStore, type Store } from "../src/index.js"
@@ -37,6 +37,15 @@ async function rejects(bytes: Buffer, target: Store): Promise<void> {
   )
   if (!isAgentStoreError(error, "INTEGRITY")) {
     throw new Error(`expected IntegrityError, got ${String(error)}`)
+  }
+}
+
+/** True when a damaged gzip still decompresses to exactly the bundle. */
+function unchanged(gz: Buffer): boolean {
+  try {
+    return gunzipSync(gz).equals(bundle)
+  } catch {
+    return false
   }
 }
 
@@ -122,6 +131,8 @@ describe("bundles (R10)", () => {
     for (let at = 10; at < gz.length; at += Math.max(1, Math.floor(gz.length / 60))) {
       const bytes = Buffer.from(gz)
       bytes[at] = (bytes[at] as number) ^ 0x04
+      // A flipped padding bit after the last deflate block leaves the content unchanged.
+      if (unchanged(bytes)) continue
       await rejects(bytes, target)
     }
     await rejects(gz.subarray(0, gz.length - 9), target)
