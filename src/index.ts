@@ -25,7 +25,7 @@ export type { GrepMatch } from "./artifacts/select-grep.js"
 export type { RowFormat } from "./artifacts/select-rows.js"
 export type { DrilldownSource } from "./artifacts/text-stream.js"
 export { createSqliteBackend, type SqliteConfig } from "./backends/sqlite/index.js"
-export { type ExportOptions, type ExportResult, exportBundle } from "./bundles/export.js"
+export type { ExportOptions, ExportResult } from "./bundles/export.js"
 export {
   BUNDLE_FORMAT,
   BUNDLE_FORMAT_VERSION,
@@ -36,14 +36,13 @@ export {
   type BundleTrailer,
   DEFAULT_LIMITS,
 } from "./bundles/format.js"
-export { type ImportOptions, type ImportResult, importBundle } from "./bundles/import.js"
-export {
-  type ApplyEntry,
-  type ApplyJournal,
-  type ApplyOptions,
-  type ApplyReport,
-  applyChanges,
-  type JournalRecord,
+export type { ImportOptions, ImportResult } from "./bundles/import.js"
+export type {
+  ApplyEntry,
+  ApplyJournal,
+  ApplyOptions,
+  ApplyReport,
+  JournalRecord,
 } from "./changesets/apply.js"
 export {
   type CapturedChange,
@@ -160,6 +159,7 @@ export type {
   UpdateSessionInput,
   UsageInput,
 } from "./core/types.js"
+export { applyChanges, exportBundle, importBundle } from "./lazy.js"
 export {
   blobRoot,
   defaultStoreUrl,

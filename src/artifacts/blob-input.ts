@@ -1,4 +1,3 @@
-import { Readable } from "node:stream"
 import { ValidationError } from "../core/errors.js"
 import { describe } from "../core/validation.js"
 import { type BlobInput, type ByteRange, isSha256 } from "./blob-store.js"
@@ -23,7 +22,7 @@ export async function* chunksOf(input: BlobInput): AsyncGenerator<Uint8Array> {
     yield input
     return
   }
-  const source = input instanceof Readable ? input : input
+  const source: unknown = input
   if (source === null || typeof source !== "object" || !(Symbol.asyncIterator in source)) {
     throw new ValidationError("data", "must be bytes, a string or a stream of bytes", {
       received: describe(input),

@@ -1,13 +1,14 @@
-import { type ArtifactsApi, createArtifactsApi } from "../artifacts/artifacts.js"
+import type { ArtifactsApi } from "../artifacts/artifacts.js"
 import type { BlobStore } from "../artifacts/blob-store.js"
 import { createDatabaseBlobStore } from "../artifacts/db-blob-store.js"
-import { createPlansApi, type PlansApi } from "../changesets/plans.js"
+import type { PlansApi } from "../changesets/plans.js"
 import { createRetentionApi, type RetentionApi } from "../retention/index.js"
 import type { Backend, MigrationStatus } from "./backend.js"
 import { type Clock, systemClock } from "./clock.js"
 import { Lifecycle, type StoreContext } from "./context.js"
 import { createEventsApi, type EventsApi } from "./events.js"
 import { ulidFactory } from "./ids.js"
+import { lazyArtifactsApi, lazyPlansApi } from "./lazy-apis.js"
 import { createMessagesApi, type MessagesApi } from "./messages.js"
 import { createSessionsApi, type SessionsApi } from "./sessions.js"
 import { createToolsApi, type ToolsApi } from "./tools.js"
@@ -93,8 +94,8 @@ function buildView(
     events: createEventsApi(ctx),
     tools: createToolsApi(ctx),
     retention: createRetentionApi(ctx),
-    artifacts: createArtifactsApi(ctx),
-    plans: createPlansApi(ctx),
+    artifacts: lazyArtifactsApi(ctx),
+    plans: lazyPlansApi(ctx),
     withNamespace: (ns) => buildView(lifecycle, shared, newId, ns),
     migrationStatus: async () => lifecycle.backend().migrationStatus(),
     close: () => lifecycle.close(),

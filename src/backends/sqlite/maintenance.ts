@@ -1,4 +1,3 @@
-import { performance } from "node:perf_hooks"
 import type { ImportRow, MaintenanceOps, PruneBatchResult, PruneRule } from "../../core/backend.js"
 import { ValidationError } from "../../core/errors.js"
 import type { Connection } from "./connection.js"
