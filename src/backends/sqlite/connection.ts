@@ -1,11 +1,15 @@
 import { mkdirSync } from "node:fs"
+import { createRequire } from "node:module"
 import { dirname } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
-import Database from "better-sqlite3"
+import type DatabaseConstructor from "better-sqlite3"
 import { isBusy, mapSqliteError } from "./errors.js"
 
-type Db = Database.Database
-type Statement = Database.Statement
+// Loaded with require: importing the CommonJS driver as ESM makes Node lex its source first.
+const Database = createRequire(import.meta.url)("better-sqlite3") as typeof DatabaseConstructor
+
+type Db = DatabaseConstructor.Database
+type Statement = DatabaseConstructor.Statement
 
 /** How a SQLite file is opened. */
 export interface ConnectionOptions {
