@@ -12,17 +12,13 @@ export type {
   CollectOptions,
 } from "./artifacts/blob-store.js"
 export { createDatabaseBlobStore } from "./artifacts/db-blob-store.js"
-export {
-  type DrilldownResult,
-  type DrilldownSelector,
-  drilldown,
-  SELECTOR_KINDS,
-} from "./artifacts/drilldown.js"
+export type { DrilldownResult, DrilldownSelector } from "./artifacts/drilldown.js"
 export { createFsBlobStore, type FsBlobStoreConfig } from "./artifacts/fs-blob-store.js"
 export { DEFAULT_GC_GRACE_MS, type GcReport } from "./artifacts/gc.js"
 export { checkHandle } from "./artifacts/handles.js"
 export type { GrepMatch } from "./artifacts/select-grep.js"
 export type { RowFormat } from "./artifacts/select-rows.js"
+export { SELECTOR_KINDS } from "./artifacts/selector-kinds.js"
 export type { DrilldownSource } from "./artifacts/text-stream.js"
 export { createSqliteBackend, type SqliteConfig } from "./backends/sqlite/index.js"
 export type { ExportOptions, ExportResult } from "./bundles/export.js"
@@ -159,7 +155,7 @@ export type {
   UpdateSessionInput,
   UsageInput,
 } from "./core/types.js"
-export { applyChanges, exportBundle, importBundle } from "./lazy.js"
+export { applyChanges, drilldown, exportBundle, importBundle } from "./lazy.js"
 export {
   blobRoot,
   defaultStoreUrl,

@@ -1,7 +1,8 @@
 /**
  * Entry points whose implementations load on first call, so `import "agentstore"` stays cheap:
- * bundles pull in `node:zlib` and friends, applying changes pulls in the safe-write helpers.
+ * bundles pull in `node:zlib`, drilldown its selectors, and friends, applying changes pulls in the safe-write helpers.
  */
+import type * as DrilldownModule from "./artifacts/drilldown.js"
 import type * as ExportModule from "./bundles/export.js"
 import type * as ImportModule from "./bundles/import.js"
 import type * as ApplyModule from "./changesets/apply.js"
@@ -30,3 +31,10 @@ export const importBundle: typeof ImportModule.importBundle = async (...args) =>
  */
 export const applyChanges: typeof ApplyModule.applyChanges = async (...args) =>
   (await import("./changesets/apply.js")).applyChanges(...args)
+
+/**
+ * Reads a slice of `source` as `selector` asks, streaming where the selector allows; the output
+ * depends only on the bytes, so every backend returns the same.
+ */
+export const drilldown: typeof DrilldownModule.drilldown = async (...args) =>
+  (await import("./artifacts/drilldown.js")).drilldown(...args)

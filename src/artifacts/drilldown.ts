@@ -4,6 +4,7 @@ import { checkEnum, checkInt, checkKeys, checkObject, describe } from "../core/v
 import { compilePattern, type GrepMatch, grepLines } from "./select-grep.js"
 import { type RowFormat, rowFormatOf, selectRows } from "./select-rows.js"
 import { selectHead, selectJsonKeys, selectLines } from "./select-text.js"
+import { SELECTOR_KINDS } from "./selector-kinds.js"
 import { type DrilldownSource, readRange } from "./text-stream.js"
 
 /**
@@ -29,8 +30,7 @@ export type DrilldownResult =
   | { kind: "grep"; matches: GrepMatch[]; truncated: boolean }
   | { kind: "bytes"; offset: number; bytes: Uint8Array }
 
-/** The selector kinds, in documentation order. */
-export const SELECTOR_KINDS = ["head", "lines", "json_keys", "rows", "grep", "bytes"] as const
+export { SELECTOR_KINDS }
 
 /** Most lines or rows one call returns. */
 export const MAX_ITEMS = 10_000
