@@ -4,22 +4,11 @@ import { blobReferencedSql } from "../../core/blob-references.js"
 import { ConflictError, ValidationError } from "../../core/errors.js"
 import { sameColumns } from "../../core/rows.js"
 import { artifactWhere } from "../sql/artifact-where.js"
+import { columnList, ARTIFACT_COLUMNS as NAMES } from "../sql/columns.js"
 import { render } from "../sql/where.js"
 import { type Connection, numbered, violatedConstraint } from "./connection.js"
 
-const NAMES = [
-  "namespace",
-  "handle",
-  "sha256",
-  "size",
-  "media_type",
-  "label",
-  "metadata",
-  "session_id",
-  "tool_invocation_id",
-  "created_at",
-] as const satisfies readonly (keyof ArtifactRow)[]
-const COLUMNS = NAMES.join(", ")
+const COLUMNS = columnList(NAMES)
 const VALUES = NAMES.map((_, i) => `$${i + 1}`).join(", ")
 const UPDATE = [...ARTIFACT_CONTENT_COLUMNS, "created_at"].map((c) => `${c} = excluded.${c}`)
 

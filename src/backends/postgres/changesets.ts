@@ -1,42 +1,13 @@
 import type pg from "pg"
 import type { ChangeRow, ChangesetOps, PlanRow } from "../../core/changeset-rows.js"
 import { ConflictError, ValidationError } from "../../core/errors.js"
+import { CHANGE_COLUMNS as CHANGE, columnList, PLAN_COLUMNS as PLAN } from "../sql/columns.js"
 import { planWhere } from "../sql/plan-where.js"
 import { render } from "../sql/where.js"
 import { type Connection, numbered, violatedConstraint } from "./connection.js"
 
-const PLAN = [
-  "namespace",
-  "id",
-  "session_id",
-  "title",
-  "workspace",
-  "status",
-  "changeset_id",
-  "apply_journal",
-  "created_at",
-  "updated_at",
-  "finished_at",
-] as const satisfies readonly (keyof PlanRow)[]
-const CHANGE = [
-  "namespace",
-  "id",
-  "plan_id",
-  "changeset_id",
-  "seq",
-  "path",
-  "op",
-  "old_path",
-  "before_sha256",
-  "after_sha256",
-  "before_size",
-  "after_size",
-  "mode",
-  "tool_invocation_id",
-  "created_at",
-] as const satisfies readonly (keyof ChangeRow)[]
-const PLAN_COLUMNS = PLAN.join(", ")
-const CHANGE_COLUMNS = CHANGE.join(", ")
+const PLAN_COLUMNS = columnList(PLAN)
+const CHANGE_COLUMNS = columnList(CHANGE)
 /** Rows per multi-row INSERT (15 parameters each, well under PostgreSQL's 65,535). */
 const INSERT_CHUNK = 500
 

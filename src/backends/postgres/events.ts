@@ -1,6 +1,7 @@
 import type { Backend, EventSummaryRow } from "../../core/backend.js"
 import { ConflictError, ValidationError } from "../../core/errors.js"
 import { EVENT_CONTENT_COLUMNS, type EventRow, sameColumns } from "../../core/rows.js"
+import { columnList, EVENT_COLUMNS, EVENT_INSERT_COLUMNS } from "../sql/columns.js"
 import { and, eventWhere, render, whereNamespace } from "../sql/where.js"
 import { type Connection, numbered, violatedConstraint } from "./connection.js"
 
@@ -9,10 +10,8 @@ type EventOps = Pick<
   "appendEvents" | "queryEvents" | "countEvents" | "summarizeEvents" | "getEvent" | "deleteEvents"
 >
 
-const COLUMNS =
-  "cursor::text AS cursor, namespace, id, kind, data, text, session_id, agent, parent_id, artifact_ref, time"
-const INSERTED =
-  "cursor, namespace, id, kind, data, text, session_id, agent, parent_id, artifact_ref, time"
+const COLUMNS = `cursor::text AS cursor, ${columnList(EVENT_INSERT_COLUMNS)}`
+const INSERTED = columnList(EVENT_COLUMNS)
 
 /** What the append statement reports besides the rows it wrote. */
 interface AppendResult {

@@ -2,115 +2,11 @@ import { performance } from "node:perf_hooks"
 import type pg from "pg"
 import type { ImportRow, MaintenanceOps, PruneBatchResult, PruneRule } from "../../core/backend.js"
 import { ValidationError } from "../../core/errors.js"
+import { TABLE_COLUMNS } from "../sql/columns.js"
 import { type Connection, numbered } from "./connection.js"
 import { SAFE_JSON } from "./sessions.js"
 
 type Table = ImportRow["table"]
-
-const COLUMNS: Record<Table, string[]> = {
-  plans: [
-    "namespace",
-    "id",
-    "session_id",
-    "title",
-    "workspace",
-    "status",
-    "changeset_id",
-    "apply_journal",
-    "created_at",
-    "updated_at",
-    "finished_at",
-  ],
-  changes: [
-    "namespace",
-    "id",
-    "plan_id",
-    "changeset_id",
-    "seq",
-    "path",
-    "op",
-    "old_path",
-    "before_sha256",
-    "after_sha256",
-    "before_size",
-    "after_size",
-    "mode",
-    "tool_invocation_id",
-    "created_at",
-  ],
-  artifacts: [
-    "namespace",
-    "handle",
-    "sha256",
-    "size",
-    "media_type",
-    "label",
-    "metadata",
-    "session_id",
-    "tool_invocation_id",
-    "created_at",
-  ],
-  sessions: [
-    "namespace",
-    "id",
-    "agent",
-    "number",
-    "title",
-    "metadata",
-    "input_tokens",
-    "output_tokens",
-    "total_tokens",
-    "usage_extra",
-    "message_count",
-    "last_sequence",
-    "created_at",
-    "updated_at",
-  ],
-  messages: [
-    "namespace",
-    "id",
-    "session_id",
-    "sequence",
-    "role",
-    "content",
-    "name",
-    "tool_call_id",
-    "usage",
-    "metadata",
-    "created_at",
-  ],
-  events: [
-    "cursor",
-    "namespace",
-    "id",
-    "kind",
-    "data",
-    "text",
-    "session_id",
-    "agent",
-    "parent_id",
-    "artifact_ref",
-    "time",
-  ],
-  tool_invocations: [
-    "namespace",
-    "id",
-    "tool",
-    "status",
-    "arguments",
-    "result",
-    "error",
-    "session_id",
-    "plan_id",
-    "changeset_id",
-    "change_ids",
-    "resource_refs",
-    "provider_metadata",
-    "started_at",
-    "finished_at",
-    "duration_ms",
-  ],
-}
 
 /** Bulk import and batched pruning on PostgreSQL (space is reclaimed by autovacuum). */
 export function postgresMaintenance(conn: Connection, channel: string): MaintenanceOps {
@@ -163,7 +59,7 @@ async function importAll(
   const flush = async () => {
     if (table === undefined || batch.length === 0) return
     if (table === "events") await assignCursors(conn, client, ns, batch)
-    const columns = COLUMNS[table]
+    const columns: readonly string[] = TABLE_COLUMNS[table]
     const values = batch.map(
       (_, r) => `(${columns.map((_, c) => `$${r * columns.length + c + 1}`).join(", ")})`,
     )
@@ -178,7 +74,10 @@ async function importAll(
   for (const item of rows) {
     if (item.row.namespace !== ns)
       throw new ValidationError("namespace", "row of another namespace")
-    if (item.table !== table || batch.length >= Math.floor(30_000 / COLUMNS[item.table].length)) {
+    if (
+      item.table !== table ||
+      batch.length >= Math.floor(30_000 / TABLE_COLUMNS[item.table].length)
+    ) {
       await flush()
       table = item.table
     }

@@ -1,6 +1,7 @@
 import type { Backend } from "../../core/backend.js"
 import { ConflictError } from "../../core/errors.js"
 import { MESSAGE_CONTENT_COLUMNS, type MessageRow, sameColumns } from "../../core/rows.js"
+import { columnList, MESSAGE_COLUMNS } from "../sql/columns.js"
 import { type Connection, violatedConstraint } from "./connection.js"
 
 type MessageOps = Pick<
@@ -13,8 +14,7 @@ type MessageOps = Pick<
   | "popMessage"
 >
 
-const COLUMNS =
-  "namespace, id, session_id, sequence, role, content, name, tool_call_id, usage, metadata, created_at"
+const COLUMNS = columnList(MESSAGE_COLUMNS)
 
 /** What the append statement reports besides the rows it wrote. */
 interface AppendResult {

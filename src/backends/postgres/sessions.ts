@@ -1,6 +1,7 @@
 import type { Backend, SessionListSpec } from "../../core/backend.js"
 import { ConflictError } from "../../core/errors.js"
 import type { SessionRow } from "../../core/rows.js"
+import { columnList, SESSION_COLUMNS } from "../sql/columns.js"
 import { keysetAfter, render, type SqlDialect, sessionWhere, type Where } from "../sql/where.js"
 import { type Connection, numbered, violatedConstraint } from "./connection.js"
 
@@ -39,8 +40,7 @@ export const postgresDialect: SqlDialect = {
   },
 }
 
-const COLUMNS =
-  "namespace, id, agent, number, title, metadata, input_tokens, output_tokens, total_tokens, usage_extra, message_count, last_sequence, created_at, updated_at"
+const COLUMNS = columnList(SESSION_COLUMNS)
 
 /** How many times a session insert that raced for the agent's next number is retried. */
 const NUMBER_RETRIES = 100

@@ -1,6 +1,7 @@
 import type { Backend } from "../../core/backend.js"
 import { ConflictError, ValidationError } from "../../core/errors.js"
 import { sameColumns, TOOL_CONTENT_COLUMNS, type ToolRow } from "../../core/rows.js"
+import { columnList, TOOL_COLUMNS as NAMES } from "../sql/columns.js"
 import { render, toolWhere } from "../sql/where.js"
 import { type Connection, numbered, violatedConstraint } from "./connection.js"
 
@@ -9,25 +10,7 @@ type ToolOps = Pick<
   "insertTool" | "getTool" | "updateTool" | "listTools" | "deleteToolsByPlan"
 >
 
-const NAMES = [
-  "namespace",
-  "id",
-  "tool",
-  "status",
-  "arguments",
-  "result",
-  "error",
-  "session_id",
-  "plan_id",
-  "changeset_id",
-  "change_ids",
-  "resource_refs",
-  "provider_metadata",
-  "started_at",
-  "finished_at",
-  "duration_ms",
-] as const satisfies readonly (keyof ToolRow)[]
-const COLUMNS = NAMES.join(", ")
+const COLUMNS = columnList(NAMES)
 const VALUES = NAMES.map((_, i) => `$${i + 1}`).join(", ")
 
 /** Tool invocation storage on PostgreSQL. */

@@ -4,14 +4,13 @@ import { blobReferencedSql } from "../../core/blob-references.js"
 import { ConflictError, ValidationError } from "../../core/errors.js"
 import { sameColumns } from "../../core/rows.js"
 import { artifactWhere } from "../sql/artifact-where.js"
+import { ARTIFACT_COLUMNS, columnList, namedParams } from "../sql/columns.js"
 import { render } from "../sql/where.js"
 import type { Connection } from "./connection.js"
 import { sqliteCode } from "./errors.js"
 
-const COLUMNS = `namespace, handle, sha256, size, media_type, label, metadata, session_id,
-  tool_invocation_id, created_at`
-const VALUES = `@namespace, @handle, @sha256, @size, @media_type, @label, @metadata, @session_id,
-  @tool_invocation_id, @created_at`
+const COLUMNS = columnList(ARTIFACT_COLUMNS)
+const VALUES = namedParams(ARTIFACT_COLUMNS)
 const UPDATE = ARTIFACT_CONTENT_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", ")
 
 /** Artifact ref storage on SQLite. */

@@ -1,15 +1,18 @@
 import type { ChangeRow, ChangesetOps, PlanRow } from "../../core/changeset-rows.js"
 import { ConflictError, ValidationError } from "../../core/errors.js"
+import {
+  CHANGE_COLUMNS as CHANGE,
+  columnList,
+  namedParams,
+  PLAN_COLUMNS as PLAN,
+} from "../sql/columns.js"
 import { planWhere } from "../sql/plan-where.js"
 import { render } from "../sql/where.js"
 import type { Connection } from "./connection.js"
 import { sqliteCode } from "./errors.js"
 
-const PLAN_COLUMNS = `namespace, id, session_id, title, workspace, status, changeset_id, apply_journal,
-  created_at, updated_at, finished_at`
-const CHANGE_COLUMNS = `namespace, id, plan_id, changeset_id, seq, path, op, old_path, before_sha256,
-  after_sha256, before_size, after_size, mode, tool_invocation_id, created_at`
-const at = (columns: string) => columns.replace(/(\w+)/g, "@$1")
+const PLAN_COLUMNS = columnList(PLAN)
+const CHANGE_COLUMNS = columnList(CHANGE)
 
 /** Plans and change entries on SQLite. */
 export function sqliteChangesets(conn: Connection): ChangesetOps {
@@ -38,7 +41,9 @@ export function sqliteChangesets(conn: Connection): ChangesetOps {
     async insertPlan(row) {
       try {
         await conn.write(() =>
-          conn.prepare(`INSERT INTO plans (${PLAN_COLUMNS}) VALUES (${at(PLAN_COLUMNS)})`).run(row),
+          conn
+            .prepare(`INSERT INTO plans (${PLAN_COLUMNS}) VALUES (${namedParams(PLAN)})`)
+            .run(row),
         )
         return row
       } catch (error) {
@@ -82,7 +87,7 @@ export function sqliteChangesets(conn: Connection): ChangesetOps {
           .pluck()
           .get(ns, planId) as number
         const insert = conn.prepare(
-          `INSERT INTO changes (${CHANGE_COLUMNS}) VALUES (${at(CHANGE_COLUMNS)})`,
+          `INSERT INTO changes (${CHANGE_COLUMNS}) VALUES (${namedParams(CHANGE)})`,
         )
         return rows.map((row, i) => {
           const stored: ChangeRow = { ...row, seq: last + i + 1 }

@@ -1,6 +1,7 @@
 import type { Backend, EventQuerySpec, EventSummaryRow } from "../../core/backend.js"
 import { ConflictError, ValidationError } from "../../core/errors.js"
 import { EVENT_CONTENT_COLUMNS, type EventRow, sameColumns } from "../../core/rows.js"
+import { columnList, EVENT_COLUMNS, EVENT_INSERT_COLUMNS } from "../sql/columns.js"
 import { and, eventWhere, render, type Where, whereNamespace } from "../sql/where.js"
 import type { Connection } from "./connection.js"
 import { sqliteCode } from "./errors.js"
@@ -11,9 +12,8 @@ type EventOps = Pick<
   "appendEvents" | "queryEvents" | "countEvents" | "summarizeEvents" | "getEvent" | "deleteEvents"
 >
 
-const COLUMNS =
-  "cursor, namespace, id, kind, data, text, session_id, agent, parent_id, artifact_ref, time"
-const INSERT = `INSERT INTO events (namespace, id, kind, data, text, session_id, agent, parent_id, artifact_ref, time)
+const COLUMNS = columnList(EVENT_COLUMNS)
+const INSERT = `INSERT INTO events (${columnList(EVENT_INSERT_COLUMNS)})
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 /** Event storage on SQLite. The cursor is an AUTOINCREMENT rowid: writes are serial, so it is commit order. */

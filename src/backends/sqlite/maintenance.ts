@@ -1,34 +1,16 @@
 import type { ImportRow, MaintenanceOps, PruneBatchResult, PruneRule } from "../../core/backend.js"
 import { ValidationError } from "../../core/errors.js"
+import { columnList, EVENT_INSERT_COLUMNS, namedParams, TABLE_COLUMNS } from "../sql/columns.js"
 import type { Connection } from "./connection.js"
 
 type Table = "sessions" | "messages" | "events" | "tool_invocations"
 
-const INSERTS: Record<ImportRow["table"], string> = {
-  sessions: `INSERT INTO sessions (namespace, id, agent, number, title, metadata, input_tokens, output_tokens,
-    total_tokens, usage_extra, message_count, last_sequence, created_at, updated_at)
-    VALUES (@namespace, @id, @agent, @number, @title, @metadata, @input_tokens, @output_tokens, @total_tokens,
-    @usage_extra, @message_count, @last_sequence, @created_at, @updated_at)`,
-  messages: `INSERT INTO messages (namespace, id, session_id, sequence, role, content, name, tool_call_id, usage,
-    metadata, created_at) VALUES (@namespace, @id, @session_id, @sequence, @role, @content, @name, @tool_call_id,
-    @usage, @metadata, @created_at)`,
-  events: `INSERT INTO events (namespace, id, kind, data, text, session_id, agent, parent_id, artifact_ref, time)
-    VALUES (@namespace, @id, @kind, @data, @text, @session_id, @agent, @parent_id, @artifact_ref, @time)`,
-  tool_invocations: `INSERT INTO tool_invocations (namespace, id, tool, status, arguments, result, error,
-    session_id, plan_id, changeset_id, change_ids, resource_refs, provider_metadata, started_at, finished_at,
-    duration_ms) VALUES (@namespace, @id, @tool, @status, @arguments, @result, @error, @session_id, @plan_id,
-    @changeset_id, @change_ids, @resource_refs, @provider_metadata, @started_at, @finished_at, @duration_ms)`,
-  plans: `INSERT INTO plans (namespace, id, session_id, title, workspace, status, changeset_id, apply_journal,
-    created_at, updated_at, finished_at) VALUES (@namespace, @id, @session_id, @title, @workspace, @status,
-    @changeset_id, @apply_journal, @created_at, @updated_at, @finished_at)`,
-  changes: `INSERT INTO changes (namespace, id, plan_id, changeset_id, seq, path, op, old_path, before_sha256,
-    after_sha256, before_size, after_size, mode, tool_invocation_id, created_at) VALUES (@namespace, @id, @plan_id,
-    @changeset_id, @seq, @path, @op, @old_path, @before_sha256, @after_sha256, @before_size, @after_size, @mode,
-    @tool_invocation_id, @created_at)`,
-  artifacts: `INSERT INTO artifacts (namespace, handle, sha256, size, media_type, label, metadata, session_id,
-    tool_invocation_id, created_at) VALUES (@namespace, @handle, @sha256, @size, @media_type, @label, @metadata,
-    @session_id, @tool_invocation_id, @created_at)`,
-}
+const INSERTS = Object.fromEntries(
+  Object.entries(TABLE_COLUMNS).map(([table, all]) => {
+    const names = table === "events" ? EVENT_INSERT_COLUMNS : all
+    return [table, `INSERT INTO ${table} (${columnList(names)}) VALUES (${namedParams(names)})`]
+  }),
+) as Record<ImportRow["table"], string>
 
 /** Bulk import, batched pruning and space reclaim on SQLite. */
 export function sqliteMaintenance(conn: Connection): MaintenanceOps {

@@ -1,6 +1,7 @@
 import type { Backend, SessionListSpec } from "../../core/backend.js"
 import { ConflictError } from "../../core/errors.js"
 import type { SessionRow } from "../../core/rows.js"
+import { columnList, SESSION_COLUMNS } from "../sql/columns.js"
 import { keysetAfter, render, type SqlDialect, sessionWhere, type Where } from "../sql/where.js"
 import type { Connection } from "./connection.js"
 import { mapSqliteError } from "./errors.js"
@@ -27,8 +28,7 @@ export const sqliteDialect: SqlDialect = {
   selective: (condition) => `likelihood(${condition}, 0.001)`,
 }
 
-const COLUMNS =
-  "namespace, id, agent, number, title, metadata, input_tokens, output_tokens, total_tokens, usage_extra, message_count, last_sequence, created_at, updated_at"
+const COLUMNS = columnList(SESSION_COLUMNS)
 
 const INSERT = `INSERT INTO sessions (${COLUMNS}) VALUES (?, ?, ?,
   (SELECT COALESCE(MAX(number), 0) + 1 FROM sessions WHERE namespace = ? AND agent = ?),

@@ -1,6 +1,7 @@
 import type { Backend } from "../../core/backend.js"
 import { ConflictError, ValidationError } from "../../core/errors.js"
 import { sameColumns, TOOL_CONTENT_COLUMNS, type ToolRow } from "../../core/rows.js"
+import { columnList, namedParams, TOOL_COLUMNS } from "../sql/columns.js"
 import { render, toolWhere } from "../sql/where.js"
 import type { Connection } from "./connection.js"
 import { sqliteCode } from "./errors.js"
@@ -10,10 +11,8 @@ type ToolOps = Pick<
   "insertTool" | "getTool" | "updateTool" | "listTools" | "deleteToolsByPlan"
 >
 
-const COLUMNS = `namespace, id, tool, status, arguments, result, error, session_id, plan_id, changeset_id,
-  change_ids, resource_refs, provider_metadata, started_at, finished_at, duration_ms`
-const VALUES = `@namespace, @id, @tool, @status, @arguments, @result, @error, @session_id, @plan_id, @changeset_id,
-  @change_ids, @resource_refs, @provider_metadata, @started_at, @finished_at, @duration_ms`
+const COLUMNS = columnList(TOOL_COLUMNS)
+const VALUES = namedParams(TOOL_COLUMNS)
 
 /** Tool invocation storage on SQLite. */
 export function sqliteTools(conn: Connection): ToolOps {
