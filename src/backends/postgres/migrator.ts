@@ -1,15 +1,16 @@
 import type pg from "pg"
 import type { MigrationStatus } from "../../core/backend.js"
 import { MigrationError } from "../../core/errors.js"
-import { latestVersion, type Migration, migrationChecksum } from "../../core/migrations.js"
+import {
+  type AppliedMigrationRow,
+  checkMigrationTarget,
+  latestVersion,
+  type Migration,
+  migrationChecksum,
+  migrationStatus,
+  verifyApplied,
+} from "../../core/migrations.js"
 import type { Connection } from "./connection.js"
-
-interface AppliedRow {
-  version: number
-  name: string
-  checksum: string
-  applied_at: number
-}
 
 const TABLE = "agentstore_migrations"
 
@@ -25,13 +26,10 @@ export async function migratePostgres(
   migrations: readonly Migration[],
   target = latestVersion(migrations),
 ): Promise<MigrationStatus> {
-  const latest = latestVersion(migrations)
-  if (!Number.isSafeInteger(target) || target < 0 || target > latest) {
-    throw new MigrationError(`cannot migrate to version ${target}; known versions are 0..${latest}`)
-  }
+  checkMigrationTarget(target, migrations)
   const status = await postgresMigrationStatus(conn, migrations)
   if (status.current === target && status.applied.length > 0) {
-    verify(await readApplied(conn), migrations)
+    verifyApplied(await readApplied(conn), migrations, "postgres")
     return status
   }
   await conn.transaction(async (client) => {
@@ -43,7 +41,7 @@ export async function migratePostgres(
     await client.query(`SET LOCAL search_path TO "${conn.schema}"`)
     await client.query(`CREATE TABLE IF NOT EXISTS ${TABLE} (
       version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at bigint NOT NULL)`)
-    let current = verify(await readApplied(conn, client), migrations)
+    let current = verifyApplied(await readApplied(conn, client), migrations, "postgres")
     while (current !== target) current = await step(client, migrations, current, target)
   })
   return postgresMigrationStatus(conn, migrations)
@@ -78,34 +76,15 @@ async function step(
   }
 }
 
-async function readApplied(conn: Connection, client?: pg.PoolClient): Promise<AppliedRow[]> {
-  return conn.query<AppliedRow>(
+async function readApplied(
+  conn: Connection,
+  client?: pg.PoolClient,
+): Promise<AppliedMigrationRow[]> {
+  return conn.query<AppliedMigrationRow>(
     `SELECT version, name, checksum, applied_at FROM ${conn.table(TABLE)} ORDER BY version`,
     [],
     client,
   )
-}
-
-/** Checks applied steps against the code; returns the current version. */
-function verify(applied: AppliedRow[], migrations: readonly Migration[]): number {
-  const latest = latestVersion(migrations)
-  const current = applied.at(-1)?.version ?? 0
-  for (const row of applied) {
-    if (row.version > latest) {
-      throw new MigrationError(
-        `the database is at schema version ${current}, newer than this agentstore (${latest}); upgrade agentstore`,
-        { backend: "postgres", databaseVersion: current, codeVersion: latest },
-      )
-    }
-    const known = migrations.find((m) => m.version === row.version)
-    if (!known || migrationChecksum(known) !== row.checksum) {
-      throw new MigrationError(
-        `applied migration ${row.version} (${row.name}) does not match this code`,
-        { backend: "postgres", version: row.version },
-      )
-    }
-  }
-  return current
 }
 
 /** Applied and known versions. */
@@ -117,15 +96,5 @@ export async function postgresMigrationStatus(
     "SELECT to_regclass($1) IS NOT NULL AS present",
     [conn.table(TABLE)],
   )
-  const applied = found?.present ? await readApplied(conn) : []
-  return {
-    current: applied.at(-1)?.version ?? 0,
-    latest: latestVersion(migrations),
-    applied: applied.map((row) => ({
-      version: row.version,
-      name: row.name,
-      checksum: row.checksum,
-      appliedAt: new Date(row.applied_at).toISOString(),
-    })),
-  }
+  return migrationStatus(found?.present ? await readApplied(conn) : [], migrations)
 }

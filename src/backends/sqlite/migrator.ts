@@ -1,14 +1,15 @@
 import type { MigrationStatus } from "../../core/backend.js"
 import { MigrationError } from "../../core/errors.js"
-import { latestVersion, type Migration, migrationChecksum } from "../../core/migrations.js"
+import {
+  type AppliedMigrationRow,
+  checkMigrationTarget,
+  latestVersion,
+  type Migration,
+  migrationChecksum,
+  migrationStatus,
+  verifyApplied,
+} from "../../core/migrations.js"
 import type { Connection } from "./connection.js"
-
-interface AppliedRow {
-  version: number
-  name: string
-  checksum: string
-  applied_at: number
-}
 
 const TABLE = "agentstore_migrations"
 
@@ -22,13 +23,10 @@ export async function migrateSqlite(
   migrations: readonly Migration[],
   target = latestVersion(migrations),
 ): Promise<MigrationStatus> {
-  const latest = latestVersion(migrations)
-  if (!Number.isSafeInteger(target) || target < 0 || target > latest) {
-    throw new MigrationError(`cannot migrate to version ${target}; known versions are 0..${latest}`)
-  }
+  checkMigrationTarget(target, migrations)
   const status = await sqliteMigrationStatus(conn, migrations)
   if (status.current === target && status.applied.length > 0) {
-    verify(readApplied(conn), migrations)
+    verifyApplied(readApplied(conn), migrations, "sqlite")
     return status
   }
   await conn.write(() =>
@@ -42,9 +40,7 @@ export async function migrateSqlite(
 }
 
 function step(conn: Connection, migrations: readonly Migration[], target: number): boolean {
-  const applied = readApplied(conn)
-  verify(applied, migrations)
-  const current = applied.at(-1)?.version ?? 0
+  const current = verifyApplied(readApplied(conn), migrations, "sqlite")
   if (current === target) return true
   try {
     if (current < target) {
@@ -71,32 +67,10 @@ function step(conn: Connection, migrations: readonly Migration[], target: number
   return false
 }
 
-function readApplied(conn: Connection): AppliedRow[] {
+function readApplied(conn: Connection): AppliedMigrationRow[] {
   return conn
     .prepare(`SELECT version, name, checksum, applied_at FROM ${TABLE} ORDER BY version`)
-    .all() as AppliedRow[]
-}
-
-function verify(applied: AppliedRow[], migrations: readonly Migration[]): void {
-  const latest = latestVersion(migrations)
-  for (const row of applied) {
-    if (row.version > latest) {
-      throw new MigrationError(
-        `the database is at schema version ${applied.at(-1)?.version}, newer than this agentstore (${latest}); upgrade agentstore`,
-        { backend: "sqlite", databaseVersion: applied.at(-1)?.version, codeVersion: latest },
-      )
-    }
-    const known = migrations.find((m) => m.version === row.version)
-    if (!known || migrationChecksum(known) !== row.checksum) {
-      throw new MigrationError(
-        `applied migration ${row.version} (${row.name}) does not match this code`,
-        {
-          backend: "sqlite",
-          version: row.version,
-        },
-      )
-    }
-  }
+    .all() as AppliedMigrationRow[]
 }
 
 /** Applied and known versions. */
@@ -107,15 +81,5 @@ export async function sqliteMigrationStatus(
   const exists = conn
     .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
     .get(TABLE)
-  const applied = exists ? readApplied(conn) : []
-  return {
-    current: applied.at(-1)?.version ?? 0,
-    latest: latestVersion(migrations),
-    applied: applied.map((row) => ({
-      version: row.version,
-      name: row.name,
-      checksum: row.checksum,
-      appliedAt: new Date(row.applied_at).toISOString(),
-    })),
-  }
+  return migrationStatus(exists ? readApplied(conn) : [], migrations)
 }
