@@ -233,17 +233,7 @@ export function postgresEvents(conn: Connection, channel: string): EventOps {
 }
 
 /** The columns every append statement takes as arrays, in their parameter order. */
-const ARRAY_COLUMNS = [
-  "id",
-  "kind",
-  "data",
-  "text",
-  "session_id",
-  "agent",
-  "parent_id",
-  "artifact_ref",
-  "time",
-] as const
+const ARRAY_COLUMNS = EVENT_INSERT_COLUMNS.filter((column) => column !== "namespace")
 
 /** The rows as one array per column of `ARRAY_COLUMNS`. */
 function columnArrays(rows: Omit<EventRow, "cursor">[]): unknown[][] {

@@ -235,16 +235,9 @@ export function postgresMessages(conn: Connection): MessageOps {
 }
 
 /** The columns both append statements take as arrays, in their parameter order. */
-const ARRAY_COLUMNS = [
-  "id",
-  "role",
-  "content",
-  "name",
-  "tool_call_id",
-  "usage",
-  "metadata",
-  "created_at",
-] as const
+const ARRAY_COLUMNS = MESSAGE_COLUMNS.filter(
+  (column) => column !== "namespace" && column !== "session_id" && column !== "sequence",
+)
 
 /** The rows as one array per column of `ARRAY_COLUMNS`. */
 function columnArrays(rows: Omit<MessageRow, "sequence">[]): unknown[][] {
