@@ -33,14 +33,3 @@ export function jsonOption(name: string, value: string): unknown {
     throw new ValidationError(`--${name}`, "must be valid JSON")
   }
 }
-
-/** Copies the options that are set, under new names: `{ session: "sessionId" }`. */
-export function pick(
-  options: Record<string, unknown>,
-  names: Record<string, string>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [from, to] of Object.entries(names))
-    if (options[from] !== undefined) out[to] = options[from]
-  return out
-}

@@ -48,12 +48,6 @@ export function isRetryable(error: unknown): boolean {
   return RETRYABLE.has(pgCode(error) ?? "")
 }
 
-/** True for a unique violation of the named constraint (any when omitted). */
-export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  if (pgCode(error) !== "23505") return false
-  return constraint === undefined || (error as { constraint?: string }).constraint === constraint
-}
-
 function isConnectionLoss(error: unknown): boolean {
   const code = pgCode(error)
   if (code !== undefined && (UNREACHABLE.has(code) || code.startsWith("08"))) return true
