@@ -11,11 +11,11 @@ import {
   checkInt,
   checkKeys,
   checkObject,
-  checkTime,
   checkTitle,
   optionalId,
   optionalName,
 } from "../core/validation.js"
+import { MAX_INT, recordTime } from "./records.js"
 
 /** A plan as a bundle stores it (no namespace; `applyJournal` is the stored JSON text). */
 export interface PlanRecord {
@@ -62,7 +62,6 @@ export interface ArtifactRecord {
   createdAt: string
 }
 
-const MAX_INT = Number.MAX_SAFE_INTEGER
 const SHA256 = /^[0-9a-f]{64}$/
 
 /** Checks a lowercase hex SHA-256. */
@@ -71,11 +70,6 @@ export function checkSha256(field: string, value: unknown): string {
     throw new ValidationError(field, "must be a lowercase hex SHA-256")
   }
   return value
-}
-
-function time(field: string, value: unknown): number {
-  if (typeof value !== "string") throw new ValidationError(field, "must be an ISO-8601 string")
-  return checkTime(field, value)
 }
 
 function optional<T>(value: unknown, check: (v: unknown) => T): T | null {
@@ -169,9 +163,9 @@ export function planRow(ns: string, value: unknown): PlanRow {
     apply_journal: optional(r.applyJournal, (v) =>
       JSON.stringify(checkObject("plan.applyJournal", parseJson("plan.applyJournal", v))),
     ),
-    created_at: time("plan.createdAt", r.createdAt),
-    updated_at: time("plan.updatedAt", r.updatedAt),
-    finished_at: optional(r.finishedAt, (v) => time("plan.finishedAt", v)),
+    created_at: recordTime("plan.createdAt", r.createdAt),
+    updated_at: recordTime("plan.updatedAt", r.updatedAt),
+    finished_at: optional(r.finishedAt, (v) => recordTime("plan.finishedAt", v)),
   }
 }
 
@@ -223,7 +217,7 @@ export function changeRow(ns: string, value: unknown): ChangeRow {
     after_size: size("change.afterSize", r.afterSize),
     mode: optional(r.mode, (v) => checkInt("change.mode", v, 0, 0o7777)),
     tool_invocation_id: optionalId("change.toolInvocationId", r.toolInvocationId),
-    created_at: time("change.createdAt", r.createdAt),
+    created_at: recordTime("change.createdAt", r.createdAt),
   }
 }
 
@@ -251,6 +245,6 @@ export function artifactRow(ns: string, value: unknown): ArtifactRow {
     metadata: encodeObject("artifact.metadata", r.metadata),
     session_id: optionalId("artifact.sessionId", r.sessionId),
     tool_invocation_id: optionalId("artifact.toolInvocationId", r.toolInvocationId),
-    created_at: time("artifact.createdAt", r.createdAt),
+    created_at: recordTime("artifact.createdAt", r.createdAt),
   }
 }

@@ -24,7 +24,8 @@ export type EventRecord = Omit<Event, "namespace" | "cursor">
 /** A tool invocation as a bundle stores it. */
 export type ToolRecord = Omit<ToolInvocation, "namespace">
 
-const MAX_INT = Number.MAX_SAFE_INTEGER
+/** The largest count or size a bundle record may carry. */
+export const MAX_INT = Number.MAX_SAFE_INTEGER
 
 /** Session → bundle record. */
 export function sessionRecord(s: Session): SessionRecord {
@@ -44,7 +45,8 @@ export function toolRecord(t: ToolInvocation): ToolRecord {
   return rest
 }
 
-function time(field: string, value: unknown): number {
+/** A bundle record's time: an ISO-8601 string (never a Date or a number) → epoch ms. */
+export function recordTime(field: string, value: unknown): number {
   if (typeof value !== "string") throw new ValidationError(field, "must be an ISO-8601 string")
   return checkTime(field, value)
 }
@@ -88,8 +90,8 @@ export function sessionRow(ns: string, value: unknown): SessionRow {
     usage_extra: JSON.stringify(extra),
     message_count: count("session.messageCount", r.messageCount),
     last_sequence: count("session.lastSequence", r.lastSequence),
-    created_at: time("session.createdAt", r.createdAt),
-    updated_at: time("session.updatedAt", r.updatedAt),
+    created_at: recordTime("session.createdAt", r.createdAt),
+    updated_at: recordTime("session.updatedAt", r.updatedAt),
   }
 }
 
@@ -120,7 +122,7 @@ export function messageRow(ns: string, value: unknown): MessageRow {
     tool_call_id: optionalName("message.toolCallId", r.toolCallId),
     usage: r.usage === null ? null : encodeObject("message.usage", r.usage),
     metadata: encodeObject("message.metadata", r.metadata),
-    created_at: time("message.createdAt", r.createdAt),
+    created_at: recordTime("message.createdAt", r.createdAt),
   }
 }
 
@@ -151,7 +153,7 @@ export function eventRow(ns: string, value: unknown): Omit<EventRow, "cursor"> {
     agent: optionalName("event.agent", r.agent),
     parent_id: optionalId("event.parentId", r.parentId),
     artifact_ref: optionalName("event.artifactRef", r.artifactRef, 512),
-    time: time("event.time", r.time),
+    time: recordTime("event.time", r.time),
   }
 }
 
@@ -193,8 +195,8 @@ export function toolRow(ns: string, value: unknown): ToolRow {
     change_ids: JSON.stringify(r.changeIds.map((id, i) => checkId(`tool.changeIds[${i}]`, id))),
     resource_refs: encodeJson("tool.resourceRefs", r.resourceRefs),
     provider_metadata: encodeObject("tool.providerMetadata", r.providerMetadata),
-    started_at: time("tool.startedAt", r.startedAt),
-    finished_at: r.finishedAt === null ? null : time("tool.finishedAt", r.finishedAt),
+    started_at: recordTime("tool.startedAt", r.startedAt),
+    finished_at: r.finishedAt === null ? null : recordTime("tool.finishedAt", r.finishedAt),
     duration_ms: r.durationMs === null ? null : count("tool.durationMs", r.durationMs),
   }
 }
