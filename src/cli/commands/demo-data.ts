@@ -1,5 +1,5 @@
 import type { Store } from "../../core/store.js"
-import type { MessageInput } from "../../core/types.js"
+import type { MessageInput, RecordToolInput } from "../../core/types.js"
 import { seedDemoArtifacts } from "./demo-artifacts.js"
 import { demoEvents } from "./demo-events.js"
 import { seedDemoPlan } from "./demo-plan.js"
@@ -110,6 +110,50 @@ const SESSIONS: DemoSession[] = [
   },
 ]
 
+/** The coder's tool calls, `at`/`end` in minutes after the demo's start. */
+const TOOLS: (Omit<RecordToolInput, "sessionId" | "startedAt" | "finishedAt"> & {
+  at: number
+  end: number
+})[] = [
+  {
+    id: "demo-tool-1",
+    tool: "read_file",
+    arguments: { path: "src/invoice.ts" },
+    status: "succeeded",
+    result: { bytes: 2048 },
+    at: 4,
+    end: 4.01,
+  },
+  {
+    id: "demo-tool-2",
+    tool: "edit_file",
+    planId: "demo-plan-1",
+    arguments: { path: "src/invoice.ts", edits: 2 },
+    status: "succeeded",
+    result: { linesChanged: 6 },
+    at: 6,
+    end: 6.02,
+  },
+  {
+    id: "demo-tool-3",
+    tool: "run_tests",
+    arguments: { pattern: "invoice" },
+    status: "failed",
+    error: { message: "1 failed", exitCode: 1 },
+    at: 7,
+    end: 7.5,
+  },
+  {
+    id: "demo-tool-4",
+    tool: "run_tests",
+    arguments: { pattern: "invoice" },
+    status: "succeeded",
+    result: { passed: 48 },
+    at: 9,
+    end: 9.4,
+  },
+]
+
 /** How much the demo wrote. */
 export interface DemoCounts {
   agents: number
@@ -132,7 +176,7 @@ export async function seedDemo(store: Store, now = Date.now()): Promise<DemoCoun
     sessions: SESSIONS.length,
     messages: SESSIONS.reduce((n, s) => n + s.messages.length, 0),
     events: evs.length,
-    toolInvocations: 4,
+    toolInvocations: TOOLS.length,
     artifacts: 3,
     plans: 1,
     seeded: existing === undefined,
@@ -144,49 +188,15 @@ export async function seedDemo(store: Store, now = Date.now()): Promise<DemoCoun
     await store.sessions.addUsage(s.id, s.usage)
   }
   await store.events.appendMany(evs)
-  const c = "demo-coder-1"
-  const tool = (minutes: number) => new Date(start + minutes * MINUTE)
-  await store.tools.record({
-    id: "demo-tool-1",
-    tool: "read_file",
-    sessionId: c,
-    arguments: { path: "src/invoice.ts" },
-    status: "succeeded",
-    result: { bytes: 2048 },
-    startedAt: tool(4),
-    finishedAt: tool(4.01),
-  })
-  await store.tools.record({
-    id: "demo-tool-2",
-    tool: "edit_file",
-    sessionId: c,
-    planId: "demo-plan-1",
-    arguments: { path: "src/invoice.ts", edits: 2 },
-    status: "succeeded",
-    result: { linesChanged: 6 },
-    startedAt: tool(6),
-    finishedAt: tool(6.02),
-  })
-  await store.tools.record({
-    id: "demo-tool-3",
-    tool: "run_tests",
-    sessionId: c,
-    arguments: { pattern: "invoice" },
-    status: "failed",
-    error: { message: "1 failed", exitCode: 1 },
-    startedAt: tool(7),
-    finishedAt: tool(7.5),
-  })
-  await store.tools.record({
-    id: "demo-tool-4",
-    tool: "run_tests",
-    sessionId: c,
-    arguments: { pattern: "invoice" },
-    status: "succeeded",
-    result: { passed: 48 },
-    startedAt: tool(9),
-    finishedAt: tool(9.4),
-  })
+  for (const t of TOOLS) {
+    const { at, end, ...rest } = t
+    await store.tools.record({
+      ...rest,
+      sessionId: "demo-coder-1",
+      startedAt: new Date(start + at * MINUTE),
+      finishedAt: new Date(start + end * MINUTE),
+    })
+  }
   await seedDemoArtifacts(store)
   await seedDemoPlan(store)
   return counts
