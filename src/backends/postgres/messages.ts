@@ -39,8 +39,8 @@ function appendSql(conn: Connection, checkExisting: boolean): string {
       $10::text[], $11::text[], $12::bigint[])
       WITH ORDINALITY AS t(id, role, content, name, tool_call_id, usage, metadata, created_at, ord)`
   const existing = checkExisting
-    ? `SELECT m.namespace, m.id, m.session_id, m.sequence, m.role, m.content, m.name, m.tool_call_id,
-         m.usage, m.metadata, m.created_at FROM ${M} m JOIN input i ON m.namespace = $1 AND m.id = i.id`
+    ? `SELECT ${MESSAGE_COLUMNS.map((column) => `m.${column}`).join(", ")}
+         FROM ${M} m JOIN input i ON m.namespace = $1 AND m.id = i.id`
     : `SELECT ${COLUMNS} FROM ${M} WHERE false`
   const differs = MESSAGE_CONTENT_COLUMNS.map((column) =>
     column === "session_id" ? "e.session_id <> $2" : `e.${column} IS DISTINCT FROM i.${column}`,
