@@ -1,4 +1,5 @@
 import { ValidationError } from "../core/errors.js"
+import type { CliOption } from "./io.js"
 
 /** An integer option, or `undefined` when absent. */
 export function intOption(
@@ -32,4 +33,17 @@ export function jsonOption(name: string, value: string): unknown {
   } catch {
     throw new ValidationError(`--${name}`, "must be valid JSON")
   }
+}
+
+/** The `--limit` and `--cursor` options of a paged list command. */
+export function pageOptions(defaultLimit: string): CliOption[] {
+  return [
+    { flags: "--limit <n>", description: "most rows (1-1000)", default: defaultLimit },
+    { flags: "--cursor <token>", description: "continue after a previous page" },
+  ]
+}
+
+/** `--limit` of a list command: 1 to 1000 (the option has a default, so it is always set). */
+export function pageLimit(value: unknown): number {
+  return intOption("limit", value, 1, 1000) as number
 }

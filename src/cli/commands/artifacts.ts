@@ -6,7 +6,7 @@ import type { DrilldownSelector } from "../../artifacts/drilldown.js"
 import { ValidationError } from "../../core/errors.js"
 import { bytes, clock, fields, printJson, table } from "../format.js"
 import type { CliCommand } from "../io.js"
-import { intOption, listOption } from "../parse.js"
+import { intOption, listOption, pageLimit, pageOptions } from "../parse.js"
 import { withStore } from "../program.js"
 
 const MEDIA_TYPES: Record<string, string> = {
@@ -99,14 +99,13 @@ export const artifactsList: CliCommand = {
     { flags: "--session <id>", description: "only this session's" },
     { flags: "--media-type <type>", description: "only this media type" },
     { flags: "--label <label>", description: "only this label" },
-    { flags: "--limit <n>", description: "most rows (1-1000)", default: "50" },
-    { flags: "--cursor <token>", description: "continue after a previous page" },
+    ...pageOptions("50"),
   ],
   async run(args, io) {
     const o = args.options
     const page = await withStore(args, (store) =>
       store.artifacts.list({
-        limit: intOption("limit", o.limit, 1, 1000) as number,
+        limit: pageLimit(o.limit),
         ...(typeof o.session === "string" ? { sessionId: o.session } : {}),
         ...(typeof o.mediaType === "string" ? { mediaType: o.mediaType } : {}),
         ...(typeof o.label === "string" ? { label: o.label } : {}),

@@ -1,7 +1,7 @@
 import type { Event, EventFilter } from "../../core/types.js"
 import { brief, clock, num, oneLine, paint, printJson, table, truncate } from "../format.js"
 import type { CliArgs, CliCommand, CliIo, CliOption } from "../io.js"
-import { intOption, listOption } from "../parse.js"
+import { intOption, listOption, pageLimit } from "../parse.js"
 import { withStore } from "../program.js"
 
 const FILTER_OPTIONS: CliOption[] = [
@@ -69,7 +69,7 @@ export const eventsQuery: CliCommand = {
     const page = await withStore(args, (store) =>
       store.events.query({
         ...filterOf(args),
-        limit: intOption("limit", o.limit, 1, 1000) as number,
+        limit: pageLimit(o.limit),
         order: o.desc ? "desc" : "asc",
         ...(typeof o.after === "string" ? (o.desc ? { before: o.after } : { after: o.after }) : {}),
       }),

@@ -2,7 +2,7 @@ import { ValidationError } from "../../core/errors.js"
 import type { Json, Message } from "../../core/types.js"
 import { brief, clock, printJson, table } from "../format.js"
 import type { CliCommand } from "../io.js"
-import { intOption, jsonOption } from "../parse.js"
+import { intOption, jsonOption, pageLimit } from "../parse.js"
 import { withStore } from "../program.js"
 
 /** Text of a message's content for a table: strings as they are, parts by their text. */
@@ -37,9 +37,7 @@ export const messagesList: CliCommand = {
     const after = intOption("after", o.after, 0, Number.MAX_SAFE_INTEGER)
     const page = await withStore(args, (store) =>
       store.messages.list(sessionId, {
-        ...(latest === undefined
-          ? { limit: intOption("limit", o.limit, 1, 1000) as number }
-          : { latest }),
+        ...(latest === undefined ? { limit: pageLimit(o.limit) } : { latest }),
         ...(after === undefined ? {} : { after }),
       }),
     )

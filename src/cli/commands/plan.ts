@@ -3,7 +3,7 @@ import type { Plan } from "../../changesets/plan-types.js"
 import { ValidationError } from "../../core/errors.js"
 import { ago, bytes, fields, num, paint, printJson, table } from "../format.js"
 import type { CliCommand, CliIo } from "../io.js"
-import { intOption } from "../parse.js"
+import { pageLimit, pageOptions } from "../parse.js"
 import { withStore } from "../program.js"
 
 function status(io: CliIo, s: string): string {
@@ -27,14 +27,13 @@ export const planList: CliCommand = {
   options: [
     { flags: "--session <id>", description: "only this session's plans" },
     { flags: "--status <status>", description: "executing, ready, applied, cancelled or failed" },
-    { flags: "--limit <n>", description: "most rows (1-1000)", default: "50" },
-    { flags: "--cursor <token>", description: "continue after a previous page" },
+    ...pageOptions("50"),
   ],
   async run(args, io) {
     const o = args.options
     const page = await withStore(args, (store) =>
       store.plans.list({
-        limit: intOption("limit", o.limit, 1, 1000) as number,
+        limit: pageLimit(o.limit),
         ...(typeof o.session === "string" ? { sessionId: o.session } : {}),
         ...(typeof o.status === "string" ? { status: o.status as Plan["status"] } : {}),
         ...(typeof o.cursor === "string" ? { cursor: o.cursor } : {}),

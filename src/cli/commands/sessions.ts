@@ -1,7 +1,7 @@
 import type { Session } from "../../core/types.js"
 import { ago, clock, fields, num, paint, printJson, table } from "../format.js"
 import type { CliCommand, CliIo } from "../io.js"
-import { intOption } from "../parse.js"
+import { pageLimit, pageOptions } from "../parse.js"
 import { withStore } from "../program.js"
 
 function tokens(s: Session): string {
@@ -18,8 +18,7 @@ export const sessionsList: CliCommand = {
   summary: "list sessions, newest first",
   options: [
     { flags: "--agent <name>", description: "only this agent's sessions" },
-    { flags: "--limit <n>", description: "most rows (1-1000)", default: "50" },
-    { flags: "--cursor <token>", description: "continue after a previous page" },
+    ...pageOptions("50"),
   ],
   async run(args, io) {
     const o = args.options
@@ -27,7 +26,7 @@ export const sessionsList: CliCommand = {
       store.sessions.list({
         orderBy: "updatedAt",
         order: "desc",
-        limit: intOption("limit", o.limit, 1, 1000) as number,
+        limit: pageLimit(o.limit),
         ...(typeof o.agent === "string" ? { agent: o.agent } : {}),
         ...(typeof o.cursor === "string" ? { cursor: o.cursor } : {}),
       }),

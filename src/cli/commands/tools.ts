@@ -1,7 +1,7 @@
 import type { ToolInvocation, ToolStatus } from "../../core/types.js"
 import { brief, clock, fields, paint, printJson, table } from "../format.js"
 import type { CliCommand, CliIo } from "../io.js"
-import { intOption } from "../parse.js"
+import { pageLimit, pageOptions } from "../parse.js"
 import { withStore } from "../program.js"
 
 function status(io: CliIo, s: ToolStatus): string {
@@ -18,15 +18,14 @@ export const toolsList: CliCommand = {
     { flags: "--session <id>", description: "only this session's" },
     { flags: "--tool <name>", description: "only this tool" },
     { flags: "--status <status>", description: "running, succeeded, failed or cancelled" },
-    { flags: "--limit <n>", description: "most rows (1-1000)", default: "50" },
-    { flags: "--cursor <token>", description: "continue after a previous page" },
+    ...pageOptions("50"),
   ],
   async run(args, io) {
     const o = args.options
     const page = await withStore(args, (store) =>
       store.tools.list({
         order: "desc",
-        limit: intOption("limit", o.limit, 1, 1000) as number,
+        limit: pageLimit(o.limit),
         ...(typeof o.session === "string" ? { sessionId: o.session } : {}),
         ...(typeof o.tool === "string" ? { tool: o.tool } : {}),
         ...(typeof o.status === "string" ? { status: o.status as ToolStatus } : {}),
