@@ -5,6 +5,7 @@ import { columnList, SESSION_COLUMNS } from "../sql/columns.js"
 import { keysetAfter, render, type SqlDialect, sessionWhere, type Where } from "../sql/where.js"
 import type { Connection } from "./connection.js"
 import { mapSqliteError } from "./errors.js"
+import { updateRow } from "./update-row.js"
 
 type SessionOps = Pick<
   Backend,
@@ -84,19 +85,7 @@ export function sqliteSessions(conn: Connection): SessionOps {
     },
 
     async updateSession(ns, id, change) {
-      return conn.write(() => {
-        const current = select(ns, id)
-        if (!current) return undefined
-        const patch = change(current)
-        const keys = Object.keys(patch)
-        if (keys.length === 0) return current
-        const sets = keys.map((key) => `${key} = @${key}`).join(", ")
-        return conn
-          .prepare(
-            `UPDATE sessions SET ${sets} WHERE namespace = @ns AND id = @id RETURNING ${COLUMNS}`,
-          )
-          .get({ ...patch, ns, id }) as SessionRow
-      })
+      return conn.write(() => updateRow<SessionRow>(conn, "sessions", COLUMNS, ns, id, change))
     },
 
     async deleteSession(ns, id) {

@@ -5,6 +5,7 @@ import { columnList, namedParams, TOOL_COLUMNS } from "../sql/columns.js"
 import { render, toolWhere } from "../sql/where.js"
 import type { Connection } from "./connection.js"
 import { sqliteCode } from "./errors.js"
+import { updateRow } from "./update-row.js"
 
 type ToolOps = Pick<
   Backend,
@@ -54,19 +55,7 @@ export function sqliteTools(conn: Connection): ToolOps {
     },
 
     async updateTool(ns, id, change) {
-      return conn.write(() => {
-        const current = byId(ns, id)
-        if (!current) return undefined
-        const patch = change(current)
-        const keys = Object.keys(patch)
-        if (keys.length === 0) return current
-        const sets = keys.map((key) => `${key} = @${key}`).join(", ")
-        return conn
-          .prepare(
-            `UPDATE tool_invocations SET ${sets} WHERE namespace = @ns AND id = @id RETURNING ${COLUMNS}`,
-          )
-          .get({ ...patch, ns, id }) as ToolRow
-      })
+      return conn.write(() => updateRow<ToolRow>(conn, "tool_invocations", COLUMNS, ns, id, change))
     },
 
     async listTools(ns, spec) {
