@@ -29,12 +29,12 @@ export function sqliteEvents(conn: Connection): EventOps {
     for (const row of rows) {
       const existing = byId(row.namespace, row.id)
       if (!existing) continue
-      if (!sameColumns(existing, { ...row, cursor: existing.cursor }, EVENT_CONTENT_COLUMNS)) {
+      if (!sameColumns<Omit<EventRow, "cursor">>(existing, row, EVENT_CONTENT_COLUMNS)) {
         throw new ConflictError(`event ${row.id} already exists with different content`, {
           id: row.id,
         })
       }
-      stored.set(row.id, { ...existing, cursor: String(existing.cursor) })
+      stored.set(row.id, withTextCursor(existing))
     }
     return stored
   }

@@ -30,28 +30,26 @@ export function sqliteMessages(conn: Connection): MessageOps {
   const sessionExists = (ns: string, id: string) =>
     conn.prepare("SELECT 1 FROM sessions WHERE namespace = ? AND id = ?").get(ns, id) !== undefined
 
+  /** The stored rows of re-sent ids; any re-send with other content is a conflict, before any insert. */
+  const storedCopies = (ns: string, rows: Omit<MessageRow, "sequence">[]) => {
+    const stored = new Map<string, MessageRow>()
+    for (const row of rows) {
+      const existing = byId(ns, row.id)
+      if (!existing) continue
+      if (!sameColumns<Omit<MessageRow, "sequence">>(existing, row, MESSAGE_CONTENT_COLUMNS)) {
+        throw new ConflictError(`message ${row.id} already exists with different content`, {
+          id: row.id,
+        })
+      }
+      stored.set(row.id, existing)
+    }
+    return stored
+  }
+
   return {
     async appendMessages(ns, sessionId, rows, { expectedSequence, checkExisting, now }) {
       return conn.write(() => {
-        const stored = new Map<string, MessageRow>()
-        if (checkExisting) {
-          for (const row of rows) {
-            const existing = byId(ns, row.id)
-            if (!existing) continue
-            if (
-              !sameColumns(
-                existing,
-                { ...row, sequence: existing.sequence },
-                MESSAGE_CONTENT_COLUMNS,
-              )
-            ) {
-              throw new ConflictError(`message ${row.id} already exists with different content`, {
-                id: row.id,
-              })
-            }
-            stored.set(row.id, existing)
-          }
-        }
+        const stored = checkExisting ? storedCopies(ns, rows) : new Map<string, MessageRow>()
         const fresh = stored.size === 0 ? rows : rows.filter((row) => !stored.has(row.id))
         if (fresh.length > 0) {
           const inserted = insertFresh(conn, ns, sessionId, fresh, now, expectedSequence)
