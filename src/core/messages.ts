@@ -76,8 +76,9 @@ export function createMessagesApi(ctx: StoreContext): MessagesApi {
       if (message.id !== undefined) checkExisting = true
       return messageRow(ctx, sessionId, message, `messages[${i}]`, now)
     })
-    const ids = new Set(rows.map((row) => row.id))
-    if (ids.size !== rows.length) throw new ValidationError("messages", "ids must be distinct")
+    if (checkExisting && new Set(rows.map((row) => row.id)).size !== rows.length) {
+      throw new ValidationError("messages", "ids must be distinct")
+    }
     const stored = await ctx.open().appendMessages(ctx.namespace, sessionId, rows, {
       checkExisting,
       now,
