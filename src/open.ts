@@ -5,6 +5,9 @@ import type { Backend } from "./core/backend.js"
 import { ValidationError } from "./core/errors.js"
 import { createStore, type Store, type StoreOptions } from "./core/store.js"
 
+/** A URL with a `scheme://` prefix (anything else is a directory path). */
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
+
 /** Options for `openStore`. */
 export interface OpenStoreOptions extends StoreOptions {
   /** `"normal"` (default) survives a process crash; `"full"` also survives power loss. */
@@ -56,11 +59,9 @@ export async function openStore(
  * next to a `sqlite:` file; `undefined` for `:memory:` and server URLs (blobs in the database).
  */
 export function blobRoot(url: string): string | undefined {
-  if (url === ":memory:" || url === "sqlite::memory:") return undefined
-  if (url.startsWith("sqlite:")) {
-    return `${resolve(url.slice("sqlite:".length).replace(/^\/\/(?=\/)/, ""))}-blobs`
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return undefined
+  if (isMemory(url)) return undefined
+  if (url.startsWith("sqlite:")) return `${resolve(sqlitePath(url))}-blobs`
+  if (SCHEME.test(url)) return undefined
   return join(resolve(url), "blobs")
 }
 
@@ -72,10 +73,9 @@ export async function openBackend(
 ): Promise<Backend> {
   if (typeof url !== "string" || url.length === 0)
     throw new ValidationError("url", "must be a store URL")
-  if (url === ":memory:" || url === "sqlite::memory:")
-    return createSqliteBackend({ path: ":memory:", durability, migrate })
+  if (isMemory(url)) return createSqliteBackend({ path: ":memory:", durability, migrate })
   if (url.startsWith("sqlite:")) {
-    const path = url.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "")
+    const path = sqlitePath(url)
     if (path.length === 0) throw new ValidationError("url", "sqlite: needs a file path")
     return createSqliteBackend({ path: resolve(path), durability, migrate })
   }
@@ -84,7 +84,15 @@ export async function openBackend(
     const { createPostgresBackend } = await import("./backends/postgres/index.js")
     return createPostgresBackend({ url, durability })
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url))
-    throw new ValidationError("url", `unsupported scheme in ${url}`)
+  if (SCHEME.test(url)) throw new ValidationError("url", `unsupported scheme in ${url}`)
   return createSqliteBackend({ path: join(resolve(url), "store.db"), durability, migrate })
+}
+
+function isMemory(url: string): boolean {
+  return url === ":memory:" || url === "sqlite::memory:"
+}
+
+/** The file path of a `sqlite:` URL (`sqlite:///abs` and `sqlite:/abs` name the same file). */
+function sqlitePath(url: string): string {
+  return url.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "")
 }
