@@ -67,7 +67,7 @@ export async function createSqliteBackend(config: SqliteConfig): Promise<Backend
     ...events,
     async appendEvents(rows, options) {
       const stored = await events.appendEvents(rows, options)
-      watch.committed(stored.map((row) => row.namespace))
+      watch.committed(stored)
       return stored
     },
     watch: watch.watch,

@@ -4,8 +4,8 @@ import type { Connection } from "./connection.js"
 export interface SqliteWatch {
   /** The backend's `watch`. */
   watch(ns: string, onSignal: () => void): () => void
-  /** Wakes the watchers of these namespaces; called after this connection commits events. */
-  committed(namespaces: Iterable<string>): void
+  /** Wakes the watchers of the rows' namespaces; called after this connection commits events. */
+  committed(rows: readonly { namespace: string }[]): void
   /** Stops polling and drops every watcher. */
   close(): void
 }
@@ -71,9 +71,9 @@ export function sqliteWatch(conn: Connection, intervalMs: number | undefined): S
         if (watchers.size === 0) stop()
       }
     },
-    committed(namespaces) {
+    committed(rows) {
       if (watchers.size === 0) return
-      const touched = new Set(namespaces)
+      const touched = new Set(rows.map((row) => row.namespace))
       fire([...watchers].filter((watcher) => touched.has(watcher.ns)))
     },
     close() {
