@@ -10,6 +10,7 @@ import { planWhere } from "../sql/plan-where.js"
 import { render } from "../sql/where.js"
 import type { Connection } from "./connection.js"
 import { sqliteCode } from "./errors.js"
+import { patchRow, updateRow } from "./update-row.js"
 
 const PLAN_COLUMNS = columnList(PLAN)
 const CHANGE_COLUMNS = columnList(CHANGE)
@@ -26,17 +27,6 @@ export function sqliteChangesets(conn: Connection): ChangesetOps {
         `SELECT ${CHANGE_COLUMNS} FROM changes WHERE namespace = ? AND plan_id = ? ORDER BY seq`,
       )
       .all(ns, planId) as ChangeRow[]
-  const patchPlan = (ns: string, id: string, patch: object): PlanRow => {
-    const keys = Object.keys(patch)
-    if (keys.length === 0) return planById(ns, id) as PlanRow
-    const sets = keys.map((key) => `${key} = @${key}`).join(", ")
-    return conn
-      .prepare(
-        `UPDATE plans SET ${sets} WHERE namespace = @ns AND id = @id RETURNING ${PLAN_COLUMNS}`,
-      )
-      .get({ ...patch, ns, id }) as PlanRow
-  }
-
   return {
     async insertPlan(row) {
       try {
@@ -71,10 +61,7 @@ export function sqliteChangesets(conn: Connection): ChangesetOps {
     },
 
     async updatePlan(ns, id, change) {
-      return conn.write(() => {
-        const current = planById(ns, id)
-        return current && patchPlan(ns, id, change(current))
-      })
+      return conn.write(() => updateRow<PlanRow>(conn, "plans", PLAN_COLUMNS, ns, id, change))
     },
 
     async appendChanges(ns, planId, rows, check) {
@@ -113,7 +100,10 @@ export function sqliteChangesets(conn: Connection): ChangesetOps {
         const patch = change(current)
         const removed = changesOf(ns, planId)
         conn.prepare("DELETE FROM changes WHERE namespace = ? AND plan_id = ?").run(ns, planId)
-        return { plan: patchPlan(ns, planId, patch), removed }
+        return {
+          plan: patchRow<PlanRow>(conn, "plans", PLAN_COLUMNS, ns, planId, current, patch),
+          removed,
+        }
       })
     },
   }

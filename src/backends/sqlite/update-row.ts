@@ -1,8 +1,8 @@
 import type { Connection } from "./connection.js"
 
 /**
- * Inside a write: reads the row, asks `change` for the columns to set, writes them and returns
- * the updated row (the current one when the patch is empty, `undefined` when there is no row).
+ * Inside a write: reads the row, asks `change` for the columns to set and writes them (see
+ * `patchRow`); `undefined` when there is no row.
  */
 export function updateRow<Row extends object>(
   conn: Connection,
@@ -15,8 +15,19 @@ export function updateRow<Row extends object>(
   const current = conn
     .prepare(`SELECT ${columns} FROM ${table} WHERE namespace = ? AND id = ?`)
     .get(ns, id) as Row | undefined
-  if (!current) return undefined
-  const patch = change(current)
+  return current && patchRow(conn, table, columns, ns, id, current, change(current))
+}
+
+/** Inside a write: sets the patch's columns and returns the updated row (`current` when empty). */
+export function patchRow<Row extends object>(
+  conn: Connection,
+  table: string,
+  columns: string,
+  ns: string,
+  id: string,
+  current: Row,
+  patch: Partial<Row>,
+): Row {
   const keys = Object.keys(patch)
   if (keys.length === 0) return current
   const sets = keys.map((key) => `${key} = @${key}`).join(", ")
