@@ -19,6 +19,7 @@ import {
   checkName,
   checkObject,
   checkUsage,
+  MAX_LIMIT,
   optionalId,
   optionalName,
 } from "./validation.js"
@@ -186,13 +187,13 @@ function listSpec(query: ListMessagesQuery): MessageListSpec {
       throw new ValidationError("latest", "cannot be combined with order or limit")
     }
     const spec: MessageListSpec = {
-      limit: checkLimit(query.latest, 50, 1000, "latest"),
+      limit: checkLimit(query.latest, 50, MAX_LIMIT, "latest"),
       order: "desc",
     }
     return withBounds(spec, query)
   }
   const spec: MessageListSpec = {
-    limit: checkLimit(query.limit, 100, 1000),
+    limit: checkLimit(query.limit),
     order: checkEnum("order", query.order ?? "asc", ["asc", "desc"]),
   }
   return withBounds(spec, query)

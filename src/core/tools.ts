@@ -54,6 +54,7 @@ const START_KEYS = [
   "startedAt",
 ]
 const FINISH_KEYS = ["status", "result", "error", "finishedAt", "changeIds"]
+const RECORD_KEYS = [...new Set([...START_KEYS, ...FINISH_KEYS])]
 const FINAL: readonly Exclude<ToolStatus, "running">[] = ["succeeded", "failed", "cancelled"]
 
 /** Builds the tool invocations API over one store context. */
@@ -93,7 +94,7 @@ export function createToolsApi(ctx: StoreContext): ToolsApi {
     },
 
     async record(input) {
-      checkKeys("input", checkObject("input", input), [...new Set([...START_KEYS, ...FINISH_KEYS])])
+      checkKeys("input", checkObject("input", input), RECORD_KEYS)
       const { status, result, error, finishedAt, changeIds, ...start } = input
       const row = startRow(ctx, { ...start, ...(changeIds === undefined ? {} : { changeIds }) })
       const finish = finishPatch({
