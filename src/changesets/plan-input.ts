@@ -2,7 +2,7 @@ import { isSha256 } from "../artifacts/blob-store.js"
 import { ValidationError } from "../core/errors.js"
 import { checkEnum, checkInt, checkKeys, checkObject, optionalId } from "../core/validation.js"
 import { normalizePath, optionalPath } from "./paths.js"
-import type { ChangeInput, ContentInput } from "./plan-types.js"
+import type { ChangeInput } from "./plan-types.js"
 import type { ChangeOp } from "./types.js"
 
 /** Largest number of changes one `record` call takes. */
@@ -100,9 +100,4 @@ function toBytes(field: string, content: unknown): Uint8Array {
   }
   if (content instanceof Uint8Array) return content
   throw new ValidationError(field, "must be a string or a Uint8Array")
-}
-
-/** Bytes of inline content, for callers that hold a `ContentInput`. */
-export function contentBytes(content: ContentInput): Uint8Array {
-  return toBytes("content", content)
 }
