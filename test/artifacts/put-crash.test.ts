@@ -112,7 +112,9 @@ describe.each(TARGETS)(
   "R2: an artifact put killed at each step (%s)",
   (_name, target, available) => {
     it.skipIf(!available).each(target.steps)(
-      "killed at %s: no dangling ref, leftovers collected",
+      available
+        ? "killed at %s: no dangling ref, leftovers collected"
+        : "killed at %s (the PostgreSQL test server is unreachable)",
       async (step) => {
         const { url, drop } = await target.create()
         try {
