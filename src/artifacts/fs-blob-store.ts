@@ -4,7 +4,14 @@ import { mkdir, open, readdir, realpath, rename, unlink, utimes } from "node:fs/
 import { join } from "node:path"
 import { IntegrityError, NotFoundError } from "../core/errors.js"
 import { checkSha256, chunksOf, crashPoint, resolveRange } from "./blob-input.js"
-import type { BlobEntry, BlobInput, BlobStore, ByteRange, CollectOptions } from "./blob-store.js"
+import {
+  type BlobEntry,
+  type BlobInput,
+  type BlobStore,
+  type ByteRange,
+  type CollectOptions,
+  isSha256,
+} from "./blob-store.js"
 import {
   CREATE_EXCLUSIVE,
   fsyncDir,
@@ -21,7 +28,6 @@ import {
 
 const READ_CHUNK = 1 << 20
 const HEX2 = /^[0-9a-f]{2}$/
-const SHA = /^[0-9a-f]{64}$/
 
 /** How to open a filesystem blob store. */
 export interface FsBlobStoreConfig {
@@ -192,7 +198,7 @@ async function restore(doomed: string, path: string): Promise<void> {
 
 async function* listBlobs(root: string): AsyncGenerator<BlobEntry> {
   for (const [dir, entry] of await shardFiles(root)) {
-    if (!entry.isFile() || !SHA.test(entry.name)) continue
+    if (!entry.isFile() || !isSha256(entry.name)) continue
     const stats = await lstatOrUndefined(join(dir, entry.name))
     if (stats?.isFile()) yield { sha256: entry.name, size: stats.size, modifiedAt: stats.mtimeMs }
   }
@@ -227,7 +233,7 @@ async function sweepLeftovers(root: string, olderThan: number): Promise<number> 
   }
   for (const [dir, entry] of await shardFiles(root)) {
     const at = entry.name.indexOf(GC_INFIX)
-    if (!entry.isFile() || at !== 64 || !SHA.test(entry.name.slice(0, 64))) continue
+    if (!entry.isFile() || at !== 64 || !isSha256(entry.name.slice(0, 64))) continue
     const path = join(dir, entry.name.slice(0, 64))
     if ((await lstatOrUndefined(path)) === undefined) await restore(join(dir, entry.name), path)
     else await unlink(join(dir, entry.name)).catch(() => undefined)
