@@ -59,3 +59,10 @@ export function resolveRange(range: ByteRange | undefined, size: number): [numbe
 export function crashPoint(name: string): void {
   if (process.env.AGENTSTORE_CRASH_AT === name) process.kill(process.pid, "SIGKILL")
 }
+
+/** Reads a stream of byte chunks whole, into one buffer. */
+export async function collectBytes(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = []
+  for await (const chunk of chunks) parts.push(chunk)
+  return Buffer.concat(parts)
+}

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto"
 import type { BlobOps } from "../core/artifact-backend.js"
 import { IntegrityError, NotFoundError } from "../core/errors.js"
-import { checkSha256, chunksOf, crashPoint, resolveRange } from "./blob-input.js"
+import { checkSha256, chunksOf, collectBytes, crashPoint, resolveRange } from "./blob-input.js"
 import type { BlobEntry, BlobInput, BlobStore, ByteRange } from "./blob-store.js"
 
 /** Size of one stored chunk of the in-database blob store. */
@@ -18,11 +18,7 @@ export function createDatabaseBlobStore(ops: BlobOps): BlobStore {
   const store: BlobStore = {
     kind: "database",
     put: (data) => putChunks(ops, data),
-    async get(sha) {
-      const parts: Uint8Array[] = []
-      for await (const chunk of store.stream(sha)) parts.push(chunk)
-      return Buffer.concat(parts)
-    },
+    get: (sha) => collectBytes(store.stream(sha)),
     stream: (sha, range) => streamChunks(ops, sha, range),
     async stat(sha) {
       const row = await ops.blobStat(checkSha256(sha))

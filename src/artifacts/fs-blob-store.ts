@@ -3,7 +3,7 @@ import type { Dirent } from "node:fs"
 import { mkdir, open, readdir, realpath, rename, unlink, utimes } from "node:fs/promises"
 import { join } from "node:path"
 import { IntegrityError, NotFoundError } from "../core/errors.js"
-import { checkSha256, chunksOf, crashPoint, resolveRange } from "./blob-input.js"
+import { checkSha256, chunksOf, collectBytes, crashPoint, resolveRange } from "./blob-input.js"
 import {
   type BlobEntry,
   type BlobInput,
@@ -64,11 +64,7 @@ export async function createFsBlobStore(config: FsBlobStoreConfig): Promise<Blob
   const store: BlobStore = {
     kind: "fs",
     put: (data) => putBlob(root, data, file),
-    async get(sha) {
-      const parts: Uint8Array[] = []
-      for await (const chunk of store.stream(sha)) parts.push(chunk)
-      return Buffer.concat(parts)
-    },
+    get: (sha) => collectBytes(store.stream(sha)),
     stream: (sha, range) => streamBlob(sha, range, file),
     async stat(sha) {
       const found = await regular(checkSha256(sha))

@@ -1,3 +1,4 @@
+import { collectBytes } from "./blob-input.js"
 import type { ByteRange } from "./blob-store.js"
 
 /** What drilldown reads: a blob's size, media type and ranged byte stream. */
@@ -124,9 +125,7 @@ export async function* decodeStream(chunks: AsyncIterable<Uint8Array>): AsyncGen
 
 /** Reads a byte range whole. */
 export async function readRange(source: DrilldownSource, start: number, end: number) {
-  const parts: Uint8Array[] = []
-  for await (const part of source.stream({ start, end })) parts.push(part)
-  return Buffer.concat(parts)
+  return collectBytes(source.stream({ start, end }))
 }
 
 /**
