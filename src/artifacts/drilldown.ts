@@ -33,13 +33,13 @@ export type DrilldownResult =
 export { SELECTOR_KINDS }
 
 /** Most lines or rows one call returns. */
-export const MAX_ITEMS = 10_000
+const MAX_ITEMS = 10_000
 /** Most code points `head` returns. */
-export const MAX_HEAD_CHARS = 1_000_000
+const MAX_HEAD_CHARS = 1_000_000
 /** Most bytes `bytes` returns. */
-export const MAX_BYTES = 16 << 20
+const MAX_BYTES = 16 << 20
 /** Lines are returned up to this many bytes each; `truncated` marks a cut line. */
-export const LINE_CAP = 64 << 10
+const LINE_CAP = 64 << 10
 const MAX_FROM_END = 100_000
 
 /**

@@ -2,7 +2,7 @@ import { ValidationError } from "../core/errors.js"
 import { describe } from "../core/validation.js"
 
 /** Longest artifact handle, in characters. */
-export const MAX_HANDLE_LENGTH = 256
+const MAX_HANDLE_LENGTH = 256
 
 const HANDLE = /^[A-Za-z0-9_][A-Za-z0-9._:@+=~-]*$/
 

@@ -2,9 +2,9 @@ import { ValidationError } from "../core/errors.js"
 import { type DrilldownSource, decodeUtf8, splitLines } from "./text-stream.js"
 
 /** Longest grep pattern, in characters. */
-export const MAX_PATTERN_LENGTH = 256
+const MAX_PATTERN_LENGTH = 256
 /** Lines are matched (and returned) up to this many bytes; the rest of a longer line is ignored. */
-export const GREP_LINE_CAP = 64 << 10
+const GREP_LINE_CAP = 64 << 10
 
 /** One matching line with its context. Line numbers count from 0, like the `lines` selector. */
 export interface GrepMatch {

@@ -13,7 +13,7 @@ import { sliceItems, type Window } from "./window.js"
 export type RowFormat = "ndjson" | "csv" | "json"
 
 /** Largest single row (in characters) the `rows` selector holds. */
-export const MAX_ROW_CHARS = 16 << 20
+const MAX_ROW_CHARS = 16 << 20
 
 /** The row format a media type implies, if any. */
 export function rowFormatOf(mediaType: string): RowFormat | undefined {

@@ -14,7 +14,7 @@ import {
 import { sliceItems, type Window } from "./window.js"
 
 /** Largest document `json_keys` parses. */
-export const MAX_JSON_BYTES = 64 << 20
+const MAX_JSON_BYTES = 64 << 20
 const TAIL_BUDGET = 64 << 20
 
 /** The first `chars` code points. */

@@ -1,7 +1,7 @@
 import { ValidationError } from "../core/errors.js"
 
 /** Longest normalised path accepted, in UTF-16 code units. */
-export const MAX_PATH_LENGTH = 4096
+const MAX_PATH_LENGTH = 4096
 const MAX_SEGMENT_BYTES = 255
 const CONTROL = /[\u0000-\u001f\u007f]/
 const ENCODED_DOT_OR_SEP = /%(2e|2f|5c|00)/i

@@ -6,7 +6,7 @@ import type { ChangeInput } from "./plan-types.js"
 import type { ChangeOp } from "./types.js"
 
 /** Largest number of changes one `record` call takes. */
-export const MAX_RECORD_BATCH = 10_000
+const MAX_RECORD_BATCH = 10_000
 
 const KEYS = [
   "path",
