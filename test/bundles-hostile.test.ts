@@ -121,7 +121,11 @@ describe("hostile bundles (S6): rejected before any write", () => {
   })
 
   it("a change whose path escapes, or a blob whose bytes do not match its hash: nothing written", async () => {
-    const s = sessionLine()
+    const line = sessionLine()
+    const s = {
+      ...line,
+      record: { ...line.record, messageCount: 0, lastSequence: 0 } as Record<string, unknown>,
+    }
     const at = "2025-01-01T00:00:00.000Z"
     const plan = {
       type: "plan",

@@ -117,7 +117,12 @@ describe("apply", () => {
     ]
     await fileJournal(journalPath()).save({ workspace: realpathSync(ws), changes })
     writeTree(ws, { "a.txt": "A2\n", ".agentstore-tmp-0011223344556677": "half" })
-    const report = await applyChanges(ws, [], opts())
+    await expect(applyChanges(ws, [], opts())).rejects.toMatchObject({ code: "INTEGRITY" })
+    await expect(applyChanges(ws, changes.slice(1), opts())).rejects.toMatchObject({
+      code: "INTEGRITY",
+    })
+    expect(readTree(ws)).toMatchObject({ "b.txt": "B\n" })
+    const report = await applyChanges(ws, changes, opts())
     expect(report).toMatchObject({ applied: true, resumed: true })
     expect(readTree(ws)).toEqual({ "a.txt": "A2\n", "n/e.txt": "C\n" })
     expect(existsSync(journalPath())).toBe(false)

@@ -94,6 +94,7 @@ export function createArtifactsApi(ctx: StoreContext): ArtifactsApi {
       const row = putRow(ctx, data, options)
       ctx.open()
       const { sha256, size } = await ctx.blobs.put(data)
+      await ctx.open().claimBlobs(ctx.namespace, [sha256], Date.now())
       crashPoint("artifact:before-ref-insert")
       const stored = await ctx
         .open()

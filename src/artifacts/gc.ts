@@ -38,13 +38,16 @@ export async function collectGarbage(
   let batch: BlobEntry[] = []
   const flush = async () => {
     const unreferenced = new Set(await backend.unreferencedBlobs(batch.map((b) => b.sha256)))
+    const deleted: string[] = []
     for (const entry of batch) {
       if (!unreferenced.has(entry.sha256)) continue
       if (await blobs.collect(entry.sha256, { olderThan, isReferenced })) {
+        deleted.push(entry.sha256)
         report.deleted++
         report.bytesFreed += entry.size
       }
     }
+    await backend.releaseBlobs(deleted, olderThan)
     batch = []
   }
   for await (const entry of blobs.list()) {

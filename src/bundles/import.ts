@@ -1,5 +1,5 @@
 import { once } from "node:events"
-import { createReadStream, createWriteStream } from "node:fs"
+import { createReadStream, createWriteStream, statSync } from "node:fs"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -108,22 +108,42 @@ export async function importBundle(
 }
 
 /**
- * Checks every blob the rows name is in the bundle or already stored, then writes the
- * bundle's blobs to the store (content-addressed and idempotent: a later failure leaves
- * orphans that `artifacts.gc` collects).
+ * Checks every blob the rows name is in the bundle or one the namespace stored itself (a blob
+ * only another namespace stored is refused exactly like one stored nowhere), that each has the
+ * size the rows give it, and that the bundle carries no blob nothing names. Then writes the
+ * bundle's blobs to the store and claims them for the namespace (content-addressed and
+ * idempotent: a later failure leaves orphans that `artifacts.gc` collects).
  */
 async function storeBlobs(store: Store, verified: VerifiedBundle, blobs: BlobReceiver) {
-  for (const sha256 of verified.blobsNeeded) {
-    if (!blobs.files.has(sha256) && !(await store.blobs.has(sha256))) {
+  for (const sha256 of blobs.files.keys()) {
+    if (!verified.blobsNeeded.has(sha256)) {
+      throw reject("blob-unreferenced", `blob ${sha256} is named by no record`, { sha256 })
+    }
+  }
+  const elsewhere = [...verified.blobsNeeded.keys()].filter((sha) => !blobs.files.has(sha))
+  const owned = new Set(await store.backend.ownedBlobs(store.namespace, elsewhere))
+  for (const [sha256, size] of verified.blobsNeeded) {
+    const path = blobs.files.get(sha256)
+    const actual =
+      path !== undefined
+        ? statSync(path).size
+        : owned.has(sha256)
+          ? (await store.blobs.stat(sha256))?.size
+          : undefined
+    if (actual === undefined) {
       throw reject("missing-blob", `blob ${sha256} is neither in the bundle nor stored`, {
         sha256,
       })
+    }
+    if (actual !== size) {
+      throw reject("size", `blob ${sha256} holds ${actual} bytes, not ${size}`, { sha256 })
     }
   }
   for (const [sha256, path] of blobs.files) {
     const info = await store.blobs.put(createReadStream(path))
     if (info.sha256 !== sha256) throw reject("blob-checksum", `blob ${sha256} changed on disk`)
   }
+  await store.backend.claimBlobs(store.namespace, [...blobs.files.keys()], Date.now())
 }
 
 /** A flat copy of a string built by concatenation (one allocation instead of a rope of 26). */

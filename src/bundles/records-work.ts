@@ -1,5 +1,5 @@
 import { checkHandle, checkMediaType } from "../artifacts/handles.js"
-import { normalizePath, optionalPath } from "../changesets/paths.js"
+import { checkMode, normalizePath, optionalPath } from "../changesets/paths.js"
 import type { ArtifactRow } from "../core/artifact-rows.js"
 import type { ChangeRow, PlanRow } from "../core/changeset-rows.js"
 import { decodeObject, encodeObject } from "../core/codec.js"
@@ -17,7 +17,11 @@ import {
 } from "../core/validation.js"
 import { MAX_INT, recordTime } from "./records.js"
 
-/** A plan as a bundle stores it (no namespace; `applyJournal` is the stored JSON text). */
+/**
+ * A plan as a bundle stores it (no namespace). `applyJournal` is always `null`: an apply in
+ * progress belongs to one workspace of one store, so a bundle never carries it, and an import
+ * refuses a bundle that does.
+ */
 export interface PlanRecord {
   id: string
   sessionId: string | null
@@ -25,7 +29,7 @@ export interface PlanRecord {
   workspace: string | null
   status: PlanRow["status"]
   changesetId: string
-  applyJournal: string | null
+  applyJournal: null
   createdAt: string
   updatedAt: string
   finishedAt: string | null
@@ -85,7 +89,7 @@ export function planRecord(row: PlanRow): PlanRecord {
     workspace: row.workspace,
     status: row.status,
     changesetId: row.changeset_id,
-    applyJournal: row.apply_journal,
+    applyJournal: null,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     finishedAt: row.finished_at === null ? null : iso(row.finished_at),
@@ -146,35 +150,57 @@ export function planRow(ns: string, value: unknown): PlanRow {
     "updatedAt",
     "finishedAt",
   ])
+  if (r.applyJournal !== null) {
+    throw new ValidationError(
+      "plan.applyJournal",
+      "must be null: a bundle never carries apply state",
+    )
+  }
+  const status = checkEnum("plan.status", r.status, PLAN_STATUSES)
+  const finishedAt = optional(r.finishedAt, (v) => recordTime("plan.finishedAt", v))
+  if ((finishedAt === null) !== (status === "executing" || status === "ready")) {
+    throw new ValidationError("plan.finishedAt", `does not agree with status ${status}`)
+  }
   return {
     namespace: ns,
     id: checkId("plan.id", r.id),
     session_id: optionalId("plan.sessionId", r.sessionId),
     title: checkTitle("plan.title", r.title),
     workspace: optional(r.workspace, (v) => checkTitle("plan.workspace", v)),
-    status: checkEnum("plan.status", r.status, [
-      "executing",
-      "ready",
-      "applied",
-      "cancelled",
-      "failed",
-    ]),
+    status,
     changeset_id: checkId("plan.changesetId", r.changesetId),
-    apply_journal: optional(r.applyJournal, (v) =>
-      JSON.stringify(checkObject("plan.applyJournal", parseJson("plan.applyJournal", v))),
-    ),
+    apply_journal: null,
     created_at: recordTime("plan.createdAt", r.createdAt),
     updated_at: recordTime("plan.updatedAt", r.updatedAt),
-    finished_at: optional(r.finishedAt, (v) => recordTime("plan.finishedAt", v)),
+    finished_at: finishedAt,
   }
 }
 
-function parseJson(field: string, value: unknown): unknown {
-  if (typeof value !== "string") throw new ValidationError(field, "must be JSON text or null")
-  try {
-    return JSON.parse(value)
-  } catch {
-    throw new ValidationError(field, "must be JSON text or null")
+const PLAN_STATUSES = ["executing", "ready", "applied", "cancelled", "failed"] as const
+
+/** What each op needs: `[before, after, oldPath]` present (true) or absent (false). */
+const OP_SHAPE: Record<ChangeRow["op"], [boolean, boolean, boolean]> = {
+  create: [false, true, false],
+  modify: [true, true, false],
+  delete: [true, false, false],
+  rename: [true, true, true],
+}
+
+/** A change's op, contents, sizes and mode agree with each other as the store records them. */
+function checkChangeShape(row: ChangeRow): void {
+  const [before, after, oldPath] = OP_SHAPE[row.op]
+  if (
+    (row.before_sha256 !== null) !== before ||
+    (row.after_sha256 !== null) !== after ||
+    (row.old_path !== null) !== oldPath
+  ) {
+    throw new ValidationError("change.op", `${row.op} does not agree with its contents or oldPath`)
+  }
+  if ((row.before_size === null) !== (row.before_sha256 === null)) {
+    throw new ValidationError("change.beforeSize", "must be given exactly with beforeSha256")
+  }
+  if ((row.after_size === null) !== (row.after_sha256 === null)) {
+    throw new ValidationError("change.afterSize", "must be given exactly with afterSha256")
   }
 }
 
@@ -202,7 +228,7 @@ export function changeRow(ns: string, value: unknown): ChangeRow {
   const oldPath = optionalPath("change.oldPath", r.oldPath)
   if (oldPath !== r.oldPath) throw new ValidationError("change.oldPath", "must be normalised")
   const size = (field: string, v: unknown) => optional(v, (x) => checkInt(field, x, 0, MAX_INT))
-  return {
+  const row: ChangeRow = {
     namespace: ns,
     id: checkId("change.id", r.id),
     plan_id: checkId("change.planId", r.planId),
@@ -215,10 +241,12 @@ export function changeRow(ns: string, value: unknown): ChangeRow {
     after_sha256: optional(r.afterSha256, (v) => checkSha256("change.afterSha256", v)),
     before_size: size("change.beforeSize", r.beforeSize),
     after_size: size("change.afterSize", r.afterSize),
-    mode: optional(r.mode, (v) => checkInt("change.mode", v, 0, 0o7777)),
+    mode: optional(r.mode, (v) => checkMode("change.mode", v)),
     tool_invocation_id: optionalId("change.toolInvocationId", r.toolInvocationId),
     created_at: recordTime("change.createdAt", r.createdAt),
   }
+  checkChangeShape(row)
+  return row
 }
 
 /** Validates an artifact record and builds its row in `ns`. */

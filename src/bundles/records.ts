@@ -181,7 +181,7 @@ export function toolRow(ns: string, value: unknown): ToolRow {
   if (!Array.isArray(r.resourceRefs)) {
     throw new ValidationError("tool.resourceRefs", "must be an array")
   }
-  return {
+  const row: ToolRow = {
     namespace: ns,
     id: checkId("tool.id", r.id),
     tool: checkName("tool.tool", r.tool),
@@ -198,6 +198,20 @@ export function toolRow(ns: string, value: unknown): ToolRow {
     started_at: recordTime("tool.startedAt", r.startedAt),
     finished_at: r.finishedAt === null ? null : recordTime("tool.finishedAt", r.finishedAt),
     duration_ms: r.durationMs === null ? null : count("tool.durationMs", r.durationMs),
+  }
+  checkToolTimes(row)
+  return row
+}
+
+/** Running ⇔ not finished; a finished invocation's duration is its finish minus its start. */
+function checkToolTimes(row: ToolRow): void {
+  const running = row.status === "running"
+  if ((row.finished_at === null) !== running) {
+    throw new ValidationError("tool.finishedAt", `does not agree with status ${row.status}`)
+  }
+  const duration = row.finished_at === null ? null : row.finished_at - row.started_at
+  if (row.duration_ms !== duration) {
+    throw new ValidationError("tool.durationMs", "must be finishedAt minus startedAt")
   }
 }
 

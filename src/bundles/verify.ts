@@ -14,6 +14,7 @@ import {
   RECORD_TYPES,
   type RecordType,
 } from "./format.js"
+import { Invariants } from "./invariants.js"
 import { bundleBytes, reject, splitLines } from "./lines.js"
 import { eventRow, messageRow, sessionRow, toolRow } from "./records.js"
 import { artifactRow, changeRow, planRow } from "./records-work.js"
@@ -27,8 +28,8 @@ export interface VerifiedBundle {
   counts: BundleCounts
   /** Ids per kind (artifacts: handles), in file order: old → new (for remapping). */
   ids: Record<IdKind, Map<string, string>>
-  /** Blob hashes that plans' changes and artifacts name. */
-  blobsNeeded: Set<string>
+  /** Blob hashes that plans' changes and artifacts name → the size they give it. */
+  blobsNeeded: Map<string, number>
 }
 
 /** Turns a record of one kind into its row; schema upgrades of older bundles go here. */
@@ -56,8 +57,7 @@ interface State {
   trailerSeen: boolean
   counts: BundleCounts
   ids: Record<IdKind, Map<string, string>>
-  blobsNeeded: Set<string>
-  lastSequence: Map<string, number>
+  invariants: Invariants
   lineNo: number
 }
 
@@ -85,8 +85,7 @@ export async function verifyBundle(
     trailerSeen: false,
     counts: emptyCounts(),
     ids: idMaps(),
-    blobsNeeded: new Set(),
-    lastSequence: new Map(),
+    invariants: new Invariants(),
     lineNo: 0,
   }
   const lines = splitLines(
@@ -117,11 +116,12 @@ export async function verifyBundle(
   }
   if (!state.header) throw reject("empty", "the bundle is empty")
   if (!state.trailerSeen) throw reject("truncated", "the bundle has no trailer")
+  state.invariants.finish()
   return {
     header: state.header,
     counts: state.counts,
     ids: state.ids,
-    blobsNeeded: state.blobsNeeded,
+    blobsNeeded: state.invariants.sizes,
   }
 }
 
@@ -130,10 +130,18 @@ function expectedTotal(state: State): number {
   return counts ? RECORD_TYPES.reduce((sum, type) => sum + counts[type], 0) : 0
 }
 
+const UTF8 = new TextDecoder("utf-8", { fatal: true })
+
 function parseLine(line: Buffer, lineNo: number): Record<string, unknown> {
+  let text: string
+  try {
+    text = UTF8.decode(line)
+  } catch {
+    throw reject("encoding", `line ${lineNo} is not valid UTF-8`, { line: lineNo })
+  }
   let value: unknown
   try {
-    value = JSON.parse(line.toString("utf8"))
+    value = JSON.parse(text)
   } catch {
     throw reject("malformed", `line ${lineNo} is not JSON`, { line: lineNo })
   }
@@ -227,13 +235,14 @@ function checkRecord(
   const id = item.table === "artifacts" ? item.row.handle : item.row.id
   if (ids.has(id)) throw reject("duplicate-id", `duplicate ${type} id ${id}`, { id })
   ids.set(id, options.newId(type, id))
-  if (item.table === "plans" && !state.ids.changeset.has(item.row.changeset_id)) {
+  checkReferences(item, state)
+  state.invariants.add(item, state.lineNo)
+  if (item.table === "plans") {
     state.ids.changeset.set(
       item.row.changeset_id,
       options.newId("changeset", item.row.changeset_id),
     )
   }
-  checkReferences(item, state)
   return item
 }
 
@@ -243,11 +252,10 @@ function countRecord(type: RecordType, state: State): void {
   }
 }
 
-/** Changes name their plan and changeset, earlier in the bundle; note the blobs they need. */
+/** Changes name their plan and changeset, earlier in the bundle. */
 function checkWorkReferences(item: ImportRow, state: State): void {
-  if (item.table === "artifacts") state.blobsNeeded.add(item.row.sha256)
   if (item.table !== "changes") return
-  const { plan_id, changeset_id, before_sha256, after_sha256 } = item.row
+  const { plan_id, changeset_id } = item.row
   if (!state.ids.plan.has(plan_id) || !state.ids.changeset.has(changeset_id)) {
     throw reject(
       "reference",
@@ -255,8 +263,6 @@ function checkWorkReferences(item: ImportRow, state: State): void {
       { line: state.lineNo },
     )
   }
-  if (before_sha256 !== null) state.blobsNeeded.add(before_sha256)
-  if (after_sha256 !== null) state.blobsNeeded.add(after_sha256)
 }
 
 function checkReferences(item: ImportRow, state: State): void {
@@ -272,12 +278,5 @@ function checkReferences(item: ImportRow, state: State): void {
         line: state.lineNo,
       },
     )
-  }
-  if (item.table === "messages") {
-    const last = state.lastSequence.get(sessionId) ?? 0
-    if (item.row.sequence <= last) {
-      throw reject("sequence", `line ${state.lineNo}: message sequences must increase per session`)
-    }
-    state.lastSequence.set(sessionId, item.row.sequence)
   }
 }

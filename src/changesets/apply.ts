@@ -14,7 +14,7 @@ import {
   type Target,
   writeAtomic,
 } from "./fs-safe.js"
-import { normalizePath } from "./paths.js"
+import { checkMode, normalizePath } from "./paths.js"
 import { mapPool } from "./pool.js"
 import type { ChangeRef, ContentSource } from "./types.js"
 
@@ -95,7 +95,13 @@ export async function applyChanges(
         workspace: pending.workspace,
       })
     }
-    await rollForward(root, pending.changes, options)
+    if (!sameChanges(pending.changes, changes)) {
+      throw new IntegrityError(
+        "the interrupted apply's journal does not hold the reviewed changes; nothing was written",
+        { workspace: root },
+      )
+    }
+    await rollForward(root, changes, options)
     await options.journal.finish()
     return { dryRun: false, applied: true, resumed: true, entries: [], conflicts: [] }
   }
@@ -161,6 +167,25 @@ function checkPaths(change: ChangeRef): void {
       throw new ValidationError("path", "must be in normalised form", { path })
     }
   }
+  if (change.mode !== null) checkMode("mode", change.mode)
+}
+
+const REF_KEYS = ["path", "op", "oldPath", "beforeSha256", "afterSha256", "mode"] as const
+
+/** True when a journal's changes are exactly `changes`, in order. */
+function sameChanges(journal: unknown, changes: readonly ChangeRef[]): boolean {
+  if (!Array.isArray(journal) || journal.length !== changes.length) return false
+  return changes.every((change, i) => {
+    const entry = journal[i] as Record<string, unknown> | null
+    return (
+      entry !== null && typeof entry === "object" && REF_KEYS.every((k) => entry[k] === change[k])
+    )
+  })
+}
+
+/** The mode a write gives a file: the change's, else the file's own bits (never setuid, setgid, sticky). */
+function modeOf(change: ChangeRef, target: Target): number {
+  return change.mode ?? (target.stat ? target.stat.mode & 0o777 : 0o644)
 }
 
 async function load(content: ContentSource, hash: string | null): Promise<Uint8Array | null> {
@@ -209,8 +234,7 @@ async function writeOne(
 ): Promise<void> {
   if (p.after !== null) {
     dirs.push(...(await makeParents(root, p.change.path)))
-    const mode = p.change.mode ?? (p.target.stat ? p.target.stat.mode & 0o7777 : 0o644)
-    await writeAtomic(p.target.abs, p.after, mode, beforeRename, unsynced)
+    await writeAtomic(p.target.abs, p.after, modeOf(p.change, p.target), beforeRename, unsynced)
   } else {
     beforeRename()
     await removeFile(p.target.abs, unsynced)
@@ -239,11 +263,7 @@ async function rollForward(
     if (after === null) await removeFile(target.abs)
     else if ((await currentHash(target)) !== change.afterSha256) {
       await makeParents(root, change.path)
-      await writeAtomic(
-        target.abs,
-        after,
-        change.mode ?? (target.stat ? target.stat.mode & 0o7777 : 0o644),
-      )
+      await writeAtomic(target.abs, after, modeOf(change, target))
     }
     if (change.oldPath === null) continue
     const source = await resolveTarget(root, change.oldPath)

@@ -45,3 +45,19 @@ export function normalizePath(field: string, value: unknown): string {
 export function optionalPath(field: string, value: unknown): string | null {
   return value === undefined || value === null ? null : normalizePath(field, value)
 }
+
+/**
+ * Permission bits a change may set: `0` to `0o777`. Setuid, setgid and sticky bits are refused
+ * everywhere (recording, import, apply): a reviewed plan must never create a privileged file.
+ */
+export function checkMode(field: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0 || value > 0o7777) {
+    throw new ValidationError(field, "must be permission bits between 0 and 0o777")
+  }
+  if (value > 0o777) {
+    throw new ValidationError(field, "must not set the setuid, setgid or sticky bit", {
+      mode: value,
+    })
+  }
+  return value
+}

@@ -25,9 +25,7 @@ export async function applyPlan(
   workspaceDir: string,
   options: PlanApplyOptions,
 ): Promise<ApplyReport & { plan: Plan }> {
-  if (plan.apply_journal === null) {
-    requirePlan(plan, options.dryRun ? ["executing", "ready"] : ["ready"])
-  }
+  requirePlan(plan, options.dryRun ? ["executing", "ready"] : ["ready"])
   const rows = await ctx.open().listChanges(ctx.namespace, plan.id)
   let writeFailed = false
   const journal = rowJournal(ctx, plan, () => {
@@ -141,6 +139,7 @@ export async function cleanupPlan(
   const backend = ctx.open()
   const isReferenced = async (sha: string) => (await backend.unreferencedBlobs([sha])).length === 0
   const report: CleanupReport = { changes: result.removed.length, blobs: [], bytesFreed: 0 }
+  const startedAt = Date.now()
   for (const sha of await backend.unreferencedBlobs([...hashes])) {
     const stat = await ctx.blobs.stat(sha)
     if (await ctx.blobs.collect(sha, { olderThan: Number.MAX_SAFE_INTEGER, isReferenced })) {
@@ -148,5 +147,6 @@ export async function cleanupPlan(
       report.bytesFreed += stat?.size ?? 0
     }
   }
+  await backend.releaseBlobs(report.blobs, startedAt)
   return { plan: toPlan(result.plan), removed: report }
 }

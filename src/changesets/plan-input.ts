@@ -1,7 +1,7 @@
 import { isSha256 } from "../artifacts/blob-store.js"
 import { ValidationError } from "../core/errors.js"
-import { checkEnum, checkInt, checkKeys, checkObject, optionalId } from "../core/validation.js"
-import { normalizePath, optionalPath } from "./paths.js"
+import { checkEnum, checkKeys, checkObject, optionalId } from "../core/validation.js"
+import { checkMode, normalizePath, optionalPath } from "./paths.js"
 import type { ChangeInput } from "./plan-types.js"
 import type { ChangeOp } from "./types.js"
 
@@ -74,7 +74,7 @@ function checkChange(field: string, input: unknown): CheckedChange {
     oldPath,
     before,
     after,
-    mode: value.mode === undefined ? null : checkInt(`${field}.mode`, value.mode, 0, 0o7777),
+    mode: value.mode === undefined ? null : checkMode(`${field}.mode`, value.mode),
     toolInvocationId: optionalId(`${field}.toolInvocationId`, value.toolInvocationId),
   }
 }

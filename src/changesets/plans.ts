@@ -196,7 +196,13 @@ async function storeContents(
         [`changes[${i}].after`, c.after],
       ] as const,
   )
-  const stored = await mapPool(sides, 8, ([field, side]) => storeSide(ctx.blobs, field, side))
+  const named = sides.flatMap(([, side]) => (side && "sha256" in side ? [side.sha256] : []))
+  const owned = new Set(await ctx.open().ownedBlobs(ctx.namespace, named))
+  const stored = await mapPool(sides, 8, ([field, side]) =>
+    storeSide(ctx.blobs, field, side, owned),
+  )
+  const put = sides.flatMap(([, side], i) => (side && "bytes" in side ? [stored[i]?.sha256] : []))
+  await ctx.open().claimBlobs(ctx.namespace, put as string[], Date.now())
   return changes.map((change, i) => {
     const before = stored[2 * i]
     const after = stored[2 * i + 1]
@@ -219,14 +225,20 @@ async function storeContents(
   })
 }
 
+/**
+ * Puts inline bytes, or looks up a blob named by hash. A hash the namespace never stored itself
+ * gets the same answer as one stored nowhere: another namespace's bytes stay unreadable, and
+ * whether they exist cannot be learnt.
+ */
 async function storeSide(
   blobs: BlobStore,
   field: string,
   side: Side,
+  owned: ReadonlySet<string>,
 ): Promise<{ sha256: string; size: number } | null> {
   if (side === null) return null
   if ("bytes" in side) return blobs.put(side.bytes)
-  const stat = await blobs.stat(side.sha256)
+  const stat = owned.has(side.sha256) ? await blobs.stat(side.sha256) : undefined
   if (!stat)
     throw new ValidationError(`${field}Sha256`, "names no stored blob", { sha256: side.sha256 })
   return { sha256: side.sha256, size: stat.size }

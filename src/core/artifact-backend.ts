@@ -28,6 +28,16 @@ export interface ArtifactOps {
   deleteArtifact(ns: string, handle: string): Promise<boolean>
   /** The hashes among `sha256s` that no row listed in `BLOB_REFERENCES` names, in any namespace. */
   unreferencedBlobs(sha256s: readonly string[]): Promise<string[]>
+  /**
+   * Notes that `ns` supplied these blobs' bytes (at `now`, epoch ms of the wall clock, like blob
+   * times): from then on it may name them by hash. Blobs are shared, so this is what keeps one
+   * namespace from naming, and so reading, bytes only another namespace stored.
+   */
+  claimBlobs(ns: string, sha256s: readonly string[], now: number): Promise<void>
+  /** The hashes among `sha256s` that `ns` has claimed, sorted. */
+  ownedBlobs(ns: string, sha256s: readonly string[]): Promise<string[]>
+  /** Drops every namespace's claims on deleted blobs, when made before `olderThan`. */
+  releaseBlobs(sha256s: readonly string[], olderThan: number): Promise<void>
 }
 
 /**

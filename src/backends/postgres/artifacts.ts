@@ -15,6 +15,7 @@ const UPDATE = [...ARTIFACT_CONTENT_COLUMNS, "created_at"].map((c) => `${c} = ex
 /** Artifact ref storage on PostgreSQL. */
 export function postgresArtifacts(conn: Connection): ArtifactOps {
   const T = conn.table("artifacts")
+  const OWNERS = conn.table("blob_owners")
   const select = `SELECT ${COLUMNS} FROM ${T} WHERE namespace = $1 AND handle = $2`
   const insert = (overwrite: boolean) =>
     `INSERT INTO ${T} (${COLUMNS}) VALUES (${VALUES}) ON CONFLICT (namespace, handle) ${
@@ -82,6 +83,33 @@ export function postgresArtifacts(conn: Connection): ArtifactOps {
         [sha256s],
       )
       return rows.map((r) => r.blob_sha)
+    },
+
+    async claimBlobs(ns, sha256s, now) {
+      if (sha256s.length === 0) return
+      await conn.run(
+        `INSERT INTO ${OWNERS} (namespace, sha256, claimed_at)
+         SELECT $1, u.sha, $2 FROM unnest($3::text[]) AS u(sha)
+         ON CONFLICT (namespace, sha256) DO UPDATE SET claimed_at = EXCLUDED.claimed_at`,
+        [ns, now, [...new Set(sha256s)]],
+      )
+    },
+
+    async ownedBlobs(ns, sha256s) {
+      if (sha256s.length === 0) return []
+      const rows = await conn.run<{ sha256: string }>(
+        `SELECT sha256 FROM ${OWNERS} WHERE namespace = $1 AND sha256 = ANY($2::text[]) ORDER BY 1`,
+        [ns, sha256s],
+      )
+      return rows.map((r) => r.sha256)
+    },
+
+    async releaseBlobs(sha256s, olderThan) {
+      if (sha256s.length === 0) return
+      await conn.run(`DELETE FROM ${OWNERS} WHERE sha256 = ANY($1::text[]) AND claimed_at < $2`, [
+        sha256s,
+        olderThan,
+      ])
     },
   }
 }

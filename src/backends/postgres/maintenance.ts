@@ -3,6 +3,7 @@ import type pg from "pg"
 import type { ImportRow, MaintenanceOps, PruneBatchResult, PruneRule } from "../../core/backend.js"
 import { ValidationError } from "../../core/errors.js"
 import { TABLE_COLUMNS } from "../sql/columns.js"
+import { importConflict, importKey } from "../sql/import-conflict.js"
 import { type Connection, numbered } from "./connection.js"
 import { SAFE_JSON } from "./sessions.js"
 
@@ -56,6 +57,7 @@ async function importAll(
   const offsets = new Map<string, number>()
   let table: Table | undefined
   let batch: Record<string, unknown>[] = []
+  let items: ImportRow[] = []
   const flush = async () => {
     if (table === undefined || batch.length === 0) return
     if (table === "events") await assignCursors(conn, client, ns, batch)
@@ -63,13 +65,21 @@ async function importAll(
     const values = batch.map(
       (_, r) => `(${columns.map((_, c) => `$${r * columns.length + c + 1}`).join(", ")})`,
     )
-    await conn.query(
-      `INSERT INTO ${conn.table(table)} (${columns.join(", ")}) VALUES ${values.join(", ")}`,
+    const key = table === "artifacts" ? "handle" : "id"
+    const inserted = await conn.query<{ key: string }>(
+      `INSERT INTO ${conn.table(table)} (${columns.join(", ")}) VALUES ${values.join(", ")}
+       ON CONFLICT DO NOTHING RETURNING ${key} AS key`,
       batch.flatMap((row) => columns.map((c) => row[c])),
       client,
     )
+    if (inserted.length < batch.length) {
+      const stored = new Set(inserted.map((r) => r.key))
+      const collided = items.find((item) => !stored.has(importKey(item)))
+      throw importConflict(collided ?? (items[0] as ImportRow))
+    }
     counts[table] = (counts[table] ?? 0) + batch.length
     batch = []
+    items = []
   }
   for (const item of rows) {
     if (item.row.namespace !== ns)
@@ -97,6 +107,7 @@ async function importAll(
       row = { ...row, number: item.row.number + offset }
     }
     batch.push(row)
+    items.push({ ...item, row } as ImportRow)
   }
   await flush()
   return counts

@@ -75,5 +75,35 @@ export function sqliteArtifacts(conn: Connection): ArtifactOps {
         (conn.prepare(sql).pluck().all(JSON.stringify(sha256s)) as string[]).sort(),
       )
     },
+
+    async claimBlobs(ns, sha256s, now) {
+      if (sha256s.length === 0) return
+      await conn.write(() => {
+        conn
+          .prepare(
+            `INSERT INTO blob_owners (namespace, sha256, claimed_at)
+             SELECT ?, j.value, ? FROM json_each(?) AS j WHERE true
+             ON CONFLICT (namespace, sha256) DO UPDATE SET claimed_at = excluded.claimed_at`,
+          )
+          .run(ns, now, JSON.stringify(sha256s))
+      })
+    },
+
+    async ownedBlobs(ns, sha256s) {
+      if (sha256s.length === 0) return []
+      const sql = `SELECT sha256 FROM blob_owners WHERE namespace = ? AND sha256 IN (SELECT value FROM json_each(?)) ORDER BY sha256`
+      return conn.read(() => conn.prepare(sql).pluck().all(ns, JSON.stringify(sha256s)) as string[])
+    },
+
+    async releaseBlobs(sha256s, olderThan) {
+      if (sha256s.length === 0) return
+      await conn.write(() => {
+        conn
+          .prepare(
+            "DELETE FROM blob_owners WHERE sha256 IN (SELECT value FROM json_each(?)) AND claimed_at < ?",
+          )
+          .run(JSON.stringify(sha256s), olderThan)
+      })
+    },
   }
 }

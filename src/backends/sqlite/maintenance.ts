@@ -1,7 +1,9 @@
 import type { ImportRow, MaintenanceOps, PruneBatchResult, PruneRule } from "../../core/backend.js"
 import { ValidationError } from "../../core/errors.js"
 import { columnList, EVENT_INSERT_COLUMNS, namedParams, TABLE_COLUMNS } from "../sql/columns.js"
+import { importConflict } from "../sql/import-conflict.js"
 import type { Connection } from "./connection.js"
+import { sqliteCode } from "./errors.js"
 
 type Table = "sessions" | "messages" | "events" | "tool_invocations"
 
@@ -72,7 +74,15 @@ function importAll(
       }
       row = { ...item.row, number: item.row.number + offset }
     }
-    conn.prepare(INSERTS[item.table]).run(row)
+    try {
+      conn.prepare(INSERTS[item.table]).run(row)
+    } catch (error) {
+      const code = sqliteCode(error) ?? ""
+      if (code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE") {
+        throw importConflict(item)
+      }
+      throw error
+    }
     counts[item.table] = (counts[item.table] ?? 0) + 1
   }
   return counts

@@ -2,6 +2,7 @@ import type { Migration } from "../../../core/migrations.js"
 import { core } from "./001-core.js"
 import { artifacts } from "./002-artifacts.js"
 import { changesets } from "./003-changesets.js"
+import { blobOwners } from "./004-blob-owners.js"
 
 /** SQLite schema steps, in order. Version numbers are shared with the PostgreSQL backend. */
-export const migrations: readonly Migration[] = [core, artifacts, changesets]
+export const migrations: readonly Migration[] = [core, artifacts, changesets, blobOwners]
