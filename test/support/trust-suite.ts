@@ -275,6 +275,31 @@ export function trustSuite(target: TrustTarget): void {
       expect(kept.message).not.toMatch(DRIVER_TEXT)
     })
 
+    it("a sequence the counters do not know collides in the store's words, never the driver's", async () => {
+      const view = store.withNamespace(ns("raw"))
+      const s = await view.sessions.create({ agent: "a" })
+      await view.messages.append(s.id, { role: "user", content: "one" })
+      const row = {
+        namespace: view.namespace,
+        id: `stray-${randomBytes(4).toString("hex")}`,
+        session_id: s.id,
+        sequence: 3,
+        role: "user",
+        content: JSON.stringify("stray"),
+        name: null,
+        tool_call_id: null,
+        usage: null,
+        metadata: "{}",
+        created_at: Date.now(),
+      }
+      const maintenance = view.backend.maintenance as NonNullable<typeof view.backend.maintenance>
+      await maintenance.importRows(view.namespace, () => [{ table: "messages", row }])
+      await view.messages.append(s.id, { role: "user", content: "two" })
+      const error = await failure(view.messages.append(s.id, { role: "user", content: "three" }))
+      expect(error.code).toBe("CONFLICT")
+      expect(error.message).not.toMatch(DRIVER_TEXT)
+    })
+
     it("setuid, setgid and sticky bits are refused when recording, importing and applying", async () => {
       const view = store.withNamespace(ns("modes"))
       const plan = await view.plans.create({ title: "modes" })

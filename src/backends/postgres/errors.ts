@@ -70,8 +70,14 @@ export function mapPgError(error: unknown, where: string): unknown {
     return new UnavailableError(`PostgreSQL at ${where} is unavailable: ${message}`, details, error)
   }
   switch (code) {
-    case "23505":
-      return new ConflictError(`already exists: ${message}`, details, error)
+    case "23505": {
+      const { table, constraint } = error as { table?: string; constraint?: string }
+      return new ConflictError(
+        `${table ?? "a table"} already holds a row with the same key (${constraint ?? "primary key"})`,
+        { ...details, table: table ?? null, key: constraint ?? null },
+        error,
+      )
+    }
     case "23503": {
       const constraint = (error as { constraint?: string }).constraint ?? ""
       const field = FK_FIELDS[constraint] ?? "reference"
@@ -81,7 +87,7 @@ export function mapPgError(error: unknown, where: string): unknown {
     case "40001":
     case "40P01":
       return new ConflictError(
-        `the write lost a concurrent race and kept losing after retries: ${message}`,
+        "the write lost a concurrent race and kept losing after retries",
         details,
         error,
       )

@@ -29,7 +29,7 @@ export function mapSqliteError(error: unknown): unknown {
   const details = { backend: BACKEND, driverCode: code }
   const message = (error as Error).message
   if (code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE") {
-    return new ConflictError(`already exists: ${message}`, details, error)
+    return collision(message, details, error)
   }
   if (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB") {
     return new IntegrityError(`the database file is corrupt: ${message}`, details, error)
@@ -48,4 +48,19 @@ export function mapSqliteError(error: unknown): unknown {
     return new UnavailableError(`the database cannot be written: ${message}`, details, error)
   }
   return error
+}
+
+/**
+ * A key collision in the store's words: the table and key columns, read from the driver's
+ * message, which itself never reaches the caller (it stays the `cause`).
+ */
+function collision(message: string, details: Record<string, unknown>, error: unknown) {
+  const columns = /: ([\w.]+(?:, [\w.]+)*)$/.exec(message)?.[1]?.split(", ") ?? []
+  const table = columns[0]?.split(".")[0] ?? "a table"
+  const key = columns.map((c) => c.split(".")[1]).filter((c) => c !== "namespace")
+  return new ConflictError(
+    `${table} already holds a row with the same ${key.join(", ") || "key"}`,
+    { ...details, table, key },
+    error,
+  )
 }
