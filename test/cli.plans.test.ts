@@ -56,3 +56,31 @@ it("plan list/status/diff/apply/cancel in new processes against what an earlier 
   )
   expect((await run("plan", "status", "nope")).code).toBe(3)
 })
+
+it("plan list and plan status say a plan is half-applied, and the hint finishes it", async () => {
+  const store = await openStore(join(dir, ".agentstore"))
+  await store.plans.create({ id: "p3", title: "Plan p3", workspace: "ws" })
+  await store.plans.record("p3", [{ path: "half.txt", op: "create", after: "done\n" }])
+  await store.plans.markReady("p3")
+  const onStep = (step: string) => {
+    if (step === "finish") throw new Error("killed before finishing")
+  }
+  await expect(store.plans.apply("p3", join(dir, "ws"), { onStep })).rejects.toThrow("killed")
+  await store.close()
+  const list = await run("plan", "list")
+  expect(list.stdout).toMatch(/p3\s+ready \(half-applied\)/)
+  const half = JSON.parse((await run("--json", "plan", "list", "--half-applied")).stdout)
+  expect(
+    half.items.map((p: { id: string; halfApplied: boolean }) => [p.id, p.halfApplied]),
+  ).toEqual([["p3", true]])
+  const status = await run("plan", "status", "p3")
+  expect(status.stdout).toContain("status:     ready (half-applied)")
+  const hint = /run `agentstore (plan apply p3 --workspace <dir>)` again to finish it/.exec(
+    status.stdout,
+  )
+  expect(hint).not.toBeNull()
+  const finished = await run("plan", "apply", "p3", "--workspace", "ws")
+  expect(finished.code).toBe(0)
+  expect(readFileSync(join(dir, "ws", "half.txt"), "utf8")).toBe("done\n")
+  expect((await run("plan", "status", "p3")).stdout).toContain("status:     applied\n")
+})

@@ -11,6 +11,7 @@ export function toPlan(row: PlanRow): Plan {
     title: row.title,
     workspace: row.workspace,
     status: row.status,
+    halfApplied: row.apply_journal !== null,
     changesetId: row.changeset_id,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),

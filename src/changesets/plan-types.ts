@@ -9,6 +9,11 @@ export interface Plan {
   /** A label for the workspace the plan is meant for (not a path the store trusts). */
   workspace: string | null
   status: PlanStatus
+  /**
+   * An apply has started and not finished: it is running now, or it was interrupted and the
+   * workspace may hold part of the changes. Run `apply` again (same workspace) to finish it.
+   */
+  halfApplied: boolean
   /** The plan's one changeset. */
   changesetId: string
   createdAt: string
@@ -70,6 +75,8 @@ export interface ChangeInput {
 export interface ListPlansQuery {
   sessionId?: string
   status?: PlanStatus
+  /** Only plans whose apply started and did not finish (`true`), or only the others (`false`). */
+  halfApplied?: boolean
   limit?: number
   cursor?: string
   order?: "asc" | "desc"

@@ -280,6 +280,7 @@ function listSpec(query: ListPlansQuery): PlanListSpec {
   checkKeys("query", checkObject("query", query), [
     "sessionId",
     "status",
+    "halfApplied",
     "limit",
     "cursor",
     "order",
@@ -298,6 +299,12 @@ function listSpec(query: ListPlansQuery): PlanListSpec {
       "cancelled",
       "failed",
     ])
+  }
+  if (query.halfApplied !== undefined) {
+    if (typeof query.halfApplied !== "boolean") {
+      throw new ValidationError("halfApplied", "must be a boolean")
+    }
+    spec.halfApplied = query.halfApplied
   }
   if (query.cursor !== undefined) spec.after = decodePageToken("cursor", query.cursor)
   return spec

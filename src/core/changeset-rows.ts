@@ -47,6 +47,8 @@ export type PlanPatch = Partial<
 export interface PlanListSpec {
   sessionId?: string
   status?: PlanStatus
+  /** Only plans with (`true`) or without (`false`) an apply journal. */
+  halfApplied?: boolean
   order: "asc" | "desc"
   limit: number
   after?: { time: number; id: string }

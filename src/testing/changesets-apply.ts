@@ -62,6 +62,27 @@ export function changesetsApplyTests(target: ConformanceTarget): void {
       await expectError(store.plans.cancel(p.id), "CONFLICT")
     })
 
+    it("an interrupted apply shows as half-applied in get and list until apply runs again", async () => {
+      const { store } = fx.get()
+      const p = await readyPlan(store)
+      const other = await store.plans.create({ title: "untouched" })
+      expect(await store.plans.get(p.id)).toMatchObject({ status: "ready", halfApplied: false })
+      const onStep = (step: string) => {
+        if (step === "finish") throw new Error("killed before finishing")
+      }
+      await expect(store.plans.apply(p.id, ws, { onStep })).rejects.toThrow("killed")
+      expect(await store.plans.get(p.id)).toMatchObject({ status: "ready", halfApplied: true })
+      const half = await store.plans.list({ halfApplied: true })
+      expect(half.items.map((x) => x.id)).toEqual([p.id])
+      const whole = await store.plans.list({ halfApplied: false })
+      expect(whole.items.map((x) => x.id)).toEqual([other.id])
+      await expectError(store.plans.cancel(p.id), "CONFLICT")
+      const done = await store.plans.apply(p.id, ws)
+      expect(done).toMatchObject({ resumed: true, plan: { status: "applied", halfApplied: false } })
+      expect((await store.plans.list({ halfApplied: true })).items).toEqual([])
+      expect(read("a.txt")).toBe("A2\n")
+    })
+
     it("refuses a drifted workspace listing every path, applies with force", async () => {
       const { store } = fx.get()
       const p = await readyPlan(store)

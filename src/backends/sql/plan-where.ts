@@ -6,6 +6,9 @@ export function planWhere(namespace: string, spec: PlanListSpec): Where {
   const where = whereNamespace(namespace)
   if (spec.sessionId !== undefined) and(where, "session_id = ?", spec.sessionId)
   if (spec.status !== undefined) and(where, "status = ?", spec.status)
+  if (spec.halfApplied !== undefined) {
+    and(where, `apply_journal IS ${spec.halfApplied ? "NOT " : ""}NULL`)
+  }
   if (spec.after !== undefined) {
     const op = spec.order === "asc" ? ">" : "<"
     and(

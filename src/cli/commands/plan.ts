@@ -6,7 +6,8 @@ import type { CliCommand, CliIo } from "../io.js"
 import { pageLimit, pageOptions } from "../parse.js"
 import { withStore } from "../program.js"
 
-function status(io: CliIo, s: string): string {
+function status(io: CliIo, plan: Plan): string {
+  const s = plan.status
   const colour =
     s === "applied"
       ? "green"
@@ -17,7 +18,8 @@ function status(io: CliIo, s: string): string {
           : s === "executing"
             ? "yellow"
             : "dim"
-  return paint(io, io.stdout, colour, s)
+  const text = paint(io, io.stdout, colour, s)
+  return plan.halfApplied ? `${text} ${paint(io, io.stdout, "red", "(half-applied)")}` : text
 }
 
 /** `agentstore plan list`. */
@@ -27,6 +29,7 @@ export const planList: CliCommand = {
   options: [
     { flags: "--session <id>", description: "only this session's plans" },
     { flags: "--status <status>", description: "executing, ready, applied, cancelled or failed" },
+    { flags: "--half-applied", description: "only plans whose apply started and did not finish" },
     ...pageOptions("50"),
   ],
   async run(args, io) {
@@ -36,6 +39,7 @@ export const planList: CliCommand = {
         limit: pageLimit(o.limit),
         ...(typeof o.session === "string" ? { sessionId: o.session } : {}),
         ...(typeof o.status === "string" ? { status: o.status as Plan["status"] } : {}),
+        ...(o.halfApplied === true ? { halfApplied: true } : {}),
         ...(typeof o.cursor === "string" ? { cursor: o.cursor } : {}),
       }),
     )
@@ -50,13 +54,7 @@ export const planList: CliCommand = {
     io.stdout.write(
       table(
         ["ID", "STATUS", "TITLE", "SESSION", "UPDATED"],
-        page.items.map((p) => [
-          p.id,
-          status(io, p.status),
-          p.title,
-          p.sessionId ?? "-",
-          ago(p.updatedAt),
-        ]),
+        page.items.map((p) => [p.id, status(io, p), p.title, p.sessionId ?? "-", ago(p.updatedAt)]),
       ),
     )
     if (page.nextCursor) io.stdout.write(`more: --cursor ${page.nextCursor}\n`)
@@ -89,7 +87,7 @@ export const planStatus: CliCommand = {
       fields([
         ["plan", plan.id],
         ["title", plan.title],
-        ["status", status(io, plan.status)],
+        ["status", status(io, plan)],
         ["session", plan.sessionId ?? "-"],
         ["workspace", plan.workspace ?? "-"],
         ["updated", ago(plan.updatedAt)],
@@ -101,6 +99,11 @@ export const planStatus: CliCommand = {
         ["bytes", `${bytes(summary.bytesBefore)} → ${bytes(summary.bytesAfter)}`],
       ]),
     )
+    if (plan.halfApplied) {
+      io.stdout.write(
+        `\nan apply of this plan started and did not finish; run \`agentstore plan apply ${plan.id} --workspace <dir>\` again to finish it\n`,
+      )
+    }
     if (entries.length > 0) {
       io.stdout.write(
         `\n${table(
