@@ -12,7 +12,6 @@ export function toPlan(row: PlanRow): Plan {
     workspace: row.workspace,
     status: row.status,
     halfApplied: row.apply_journal !== null,
-    changesetId: row.changeset_id,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     finishedAt: row.finished_at === null ? null : iso(row.finished_at),
@@ -25,7 +24,6 @@ export function toChange(row: ChangeRow): Change {
   return {
     id: row.id,
     planId: row.plan_id,
-    changesetId: row.changeset_id,
     seq: Number(row.seq),
     path: row.path,
     op: row.op,

@@ -14,8 +14,6 @@ export interface Plan {
    * workspace may hold part of the changes. Run `apply` again (same workspace) to finish it.
    */
   halfApplied: boolean
-  /** The plan's one changeset. */
-  changesetId: string
   createdAt: string
   updatedAt: string
   /** When the plan was applied, cancelled or failed. */
@@ -26,7 +24,6 @@ export interface Plan {
 export interface Change {
   id: string
   planId: string
-  changesetId: string
   /** Order within the plan, from 1. */
   seq: number
   path: string

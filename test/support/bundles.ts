@@ -146,7 +146,7 @@ export async function seedWork(store: Store): Promise<void> {
     sessionId: s.id,
     arguments: {},
     planId: plan.id,
-    changesetId: plan.changesetId,
+    changesetId: (await store.backend.getPlan(store.namespace, plan.id))?.changeset_id ?? null,
     changeIds: changes.map((c) => c.id),
   })
   await store.artifacts.put("log line 1\nlog line 2\n", {
@@ -185,12 +185,21 @@ export async function canonicalWork(store: Store): Promise<unknown> {
     "P",
     plans.map((p) => p.id),
   )
+  const rows = []
+  for (const p of plans) rows.push(await store.backend.getPlan(store.namespace, p.id))
+  const changesetOf = new Map(rows.map((r) => [r?.id, r?.changeset_id ?? null]))
   number(
     "C",
-    plans.map((p) => p.changesetId),
+    rows.map((r) => r?.changeset_id ?? ""),
   )
   const changes = []
-  for (const p of plans) changes.push(...(await store.plans.entries({ planId: p.id })))
+  for (const p of plans) {
+    const stored = await store.backend.listChanges(store.namespace, p.id)
+    const entries = await store.plans.entries({ planId: p.id })
+    for (const [i, c] of entries.entries()) {
+      changes.push({ ...c, changesetId: stored[i]?.changeset_id ?? null })
+    }
+  }
   number(
     "X",
     changes.map((c) => c.id),
@@ -204,7 +213,7 @@ export async function canonicalWork(store: Store): Promise<unknown> {
       ...p,
       id: id(p.id),
       sessionId: id(p.sessionId),
-      changesetId: id(p.changesetId),
+      changesetId: id(changesetOf.get(p.id) ?? null),
     })),
     changes: await Promise.all(
       changes.map(async (c) => ({
