@@ -24,6 +24,7 @@ import {
   shardOf,
   TEMP_DIR,
   TEMP_PREFIX,
+  writeAll,
 } from "./fs-paths.js"
 
 const READ_CHUNK = 1 << 20
@@ -105,7 +106,7 @@ async function putBlob(root: string, data: BlobInput, locate: Locate) {
       for await (const chunk of chunksOf(data)) {
         hash.update(chunk)
         size += chunk.byteLength
-        await handle.write(chunk)
+        await writeAll(handle, chunk)
       }
       await handle.sync()
     } finally {
