@@ -17,7 +17,7 @@ import {
   DEFAULT_LIMITS,
 } from "./format.js"
 import { readLinesSync, reject } from "./lines.js"
-import { makeStagingDir, stageInto } from "./staging.js"
+import { makeStagingDir, stageInto, sweepImportStaging } from "./staging.js"
 import { type IdKind, type VerifiedBundle, verifyBundle } from "./verify.js"
 
 /** How to import a bundle. */
@@ -76,6 +76,7 @@ export async function importBundle(
     options.keepIds || type === "artifact" ? id : flat(newId())
   const { current } = await target.migrationStatus()
   const parent = options.tempDir ?? tmpdir()
+  await sweepImportStaging(parent)
   let dir: string | undefined
   try {
     dir = await makeStagingDir(parent)
