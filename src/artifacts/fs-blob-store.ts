@@ -3,7 +3,8 @@ import type { Dirent } from "node:fs"
 import { mkdir, open, readdir, realpath, rename, unlink, utimes } from "node:fs/promises"
 import { join } from "node:path"
 import { IntegrityError, NotFoundError } from "../core/errors.js"
-import { checkSha256, chunksOf, collectBytes, crashPoint, resolveRange } from "./blob-input.js"
+import { faultPoint } from "../core/fault-points.js"
+import { checkSha256, chunksOf, collectBytes, resolveRange } from "./blob-input.js"
 import {
   type BlobEntry,
   type BlobInput,
@@ -112,7 +113,7 @@ async function putBlob(root: string, data: BlobInput, locate: Locate) {
     } finally {
       await handle.close()
     }
-    crashPoint("blob:after-temp-write")
+    faultPoint("blob:after-temp-write")
     const sha256 = hash.digest("hex")
     const at = (await locate(sha256, true)) as { dir: string; path: string }
     const existing = await lstatOrUndefined(at.path)
@@ -120,7 +121,7 @@ async function putBlob(root: string, data: BlobInput, locate: Locate) {
       throw new IntegrityError("a blob file is a symlink or not a file", { sha256 })
     }
     await rename(tmp, at.path)
-    crashPoint("blob:after-rename")
+    faultPoint("blob:after-rename")
     await fsyncDir(at.dir)
     return { sha256, size }
   } catch (error) {
