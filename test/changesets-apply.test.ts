@@ -15,6 +15,7 @@ import { applyChanges } from "../src/changesets/apply.js"
 import { compareSnapshots, snapshotWorkspace } from "../src/changesets/capture.js"
 import { fileJournal } from "../src/changesets/journal.js"
 import { isAgentStoreError } from "../src/core/errors.js"
+import { setFaultHook } from "../src/core/fault-points.js"
 import { memoryContent, readTree, refOf, writeTree } from "./support/workspace.js"
 
 let base: string
@@ -97,10 +98,12 @@ describe("apply", () => {
       refOf(hash, "z.txt", "create", null, "Z\n"),
     ]
     const before = readTree(ws)
-    const onStep = (step: string) => {
-      if (step === "write:3") mkdirSync(join(ws, "z.txt"))
-    }
-    const error = await applyChanges(ws, changes, opts({ onStep })).catch((e) => e)
+    setFaultHook((point) => {
+      if (point === "apply:write:3") mkdirSync(join(ws, "z.txt"))
+    })
+    const error = await applyChanges(ws, changes, opts())
+      .catch((e) => e)
+      .finally(() => setFaultHook())
     expect(error).toBeInstanceOf(Error)
     rmSync(join(ws, "z.txt"), { recursive: true })
     expect(readTree(ws)).toEqual(before)

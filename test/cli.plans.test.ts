@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, expect, it } from "vitest"
+import { setFaultHook } from "../src/core/fault-points.js"
 import { openStore } from "../src/index.js"
 import { agentstore } from "./support/cli.js"
 
@@ -62,10 +63,12 @@ it("plan list and plan status say a plan is half-applied, and the hint finishes 
   await store.plans.create({ id: "p3", title: "Plan p3", workspace: "ws" })
   await store.plans.record("p3", [{ path: "half.txt", op: "create", after: "done\n" }])
   await store.plans.markReady("p3")
-  const onStep = (step: string) => {
-    if (step === "finish") throw new Error("killed before finishing")
-  }
-  await expect(store.plans.apply("p3", join(dir, "ws"), { onStep })).rejects.toThrow("killed")
+  setFaultHook((point) => {
+    if (point === "apply:finish") throw new Error("killed before finishing")
+  })
+  await expect(store.plans.apply("p3", join(dir, "ws")))
+    .rejects.toThrow("killed")
+    .finally(() => setFaultHook())
   await store.close()
   const list = await run("plan", "list")
   expect(list.stdout).toMatch(/p3\s+ready \(half-applied\)/)

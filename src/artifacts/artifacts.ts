@@ -3,6 +3,7 @@ import { type ArtifactRef, type ArtifactRow, toArtifact } from "../core/artifact
 import { encodeObject } from "../core/codec.js"
 import type { StoreContext } from "../core/context.js"
 import { NotFoundError, ValidationError } from "../core/errors.js"
+import { faultPoint } from "../core/fault-points.js"
 import { decodePageToken, encodePageToken } from "../core/page-token.js"
 import type { JsonObject, Page } from "../core/types.js"
 import {
@@ -14,7 +15,6 @@ import {
   optionalId,
   optionalName,
 } from "../core/validation.js"
-import { crashPoint } from "./blob-input.js"
 import type { BlobInput, ByteRange } from "./blob-store.js"
 import { type DrilldownResult, type DrilldownSelector, drilldown } from "./drilldown.js"
 import { collectGarbage, type GcReport } from "./gc.js"
@@ -95,11 +95,11 @@ export function createArtifactsApi(ctx: StoreContext): ArtifactsApi {
       ctx.open()
       const { sha256, size } = await ctx.blobs.put(data)
       await ctx.open().claimBlobs(ctx.namespace, [sha256], Date.now())
-      crashPoint("artifact:before-ref-insert")
+      faultPoint("artifact:before-ref-insert")
       const stored = await ctx
         .open()
         .insertArtifact({ ...row, sha256, size }, { overwrite: options.overwrite === true })
-      crashPoint("artifact:after-ref-insert")
+      faultPoint("artifact:after-ref-insert")
       return toArtifact(stored)
     },
     head: ref,

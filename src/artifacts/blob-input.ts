@@ -52,14 +52,6 @@ export function resolveRange(range: ByteRange | undefined, size: number): [numbe
   return [start, end]
 }
 
-/**
- * A named point inside a multi-step write where reliability tests kill the process
- * (`AGENTSTORE_CRASH_AT=<name>`). Does nothing otherwise.
- */
-export function crashPoint(name: string): void {
-  if (process.env.AGENTSTORE_CRASH_AT === name) process.kill(process.pid, "SIGKILL")
-}
-
 /** Reads a stream of byte chunks whole, into one buffer. */
 export async function collectBytes(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Uint8Array[] = []

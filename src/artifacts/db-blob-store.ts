@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto"
 import type { BlobOps } from "../core/artifact-backend.js"
 import { IntegrityError, NotFoundError } from "../core/errors.js"
-import { checkSha256, chunksOf, collectBytes, crashPoint, resolveRange } from "./blob-input.js"
+import { faultPoint } from "../core/fault-points.js"
+import { checkSha256, chunksOf, collectBytes, resolveRange } from "./blob-input.js"
 import type { BlobEntry, BlobInput, BlobStore, ByteRange } from "./blob-store.js"
 
 /** Size of one stored chunk of the in-database blob store. */
@@ -66,7 +67,7 @@ async function putChunks(ops: BlobOps, data: BlobInput) {
       if (pendingBytes >= DB_CHUNK_SIZE) await flush(false)
     }
     await flush(true)
-    crashPoint("blob:after-chunks")
+    faultPoint("blob:after-chunks")
     const sha256 = hash.digest("hex")
     await ops.blobCommitUpload(upload, sha256, size, Date.now())
     return { sha256, size }

@@ -3,7 +3,8 @@ import type { Dirent } from "node:fs"
 import { mkdir, open, readdir, realpath, rename, unlink, utimes } from "node:fs/promises"
 import { join } from "node:path"
 import { IntegrityError, NotFoundError } from "../core/errors.js"
-import { checkSha256, chunksOf, collectBytes, crashPoint, resolveRange } from "./blob-input.js"
+import { faultPoint } from "../core/fault-points.js"
+import { checkSha256, chunksOf, collectBytes, resolveRange } from "./blob-input.js"
 import {
   type BlobEntry,
   type BlobInput,
@@ -24,6 +25,7 @@ import {
   shardOf,
   TEMP_DIR,
   TEMP_PREFIX,
+  writeAll,
 } from "./fs-paths.js"
 
 const READ_CHUNK = 1 << 20
@@ -105,13 +107,13 @@ async function putBlob(root: string, data: BlobInput, locate: Locate) {
       for await (const chunk of chunksOf(data)) {
         hash.update(chunk)
         size += chunk.byteLength
-        await handle.write(chunk)
+        await writeAll(handle, chunk)
       }
       await handle.sync()
     } finally {
       await handle.close()
     }
-    crashPoint("blob:after-temp-write")
+    faultPoint("blob:after-temp-write")
     const sha256 = hash.digest("hex")
     const at = (await locate(sha256, true)) as { dir: string; path: string }
     const existing = await lstatOrUndefined(at.path)
@@ -119,7 +121,7 @@ async function putBlob(root: string, data: BlobInput, locate: Locate) {
       throw new IntegrityError("a blob file is a symlink or not a file", { sha256 })
     }
     await rename(tmp, at.path)
-    crashPoint("blob:after-rename")
+    faultPoint("blob:after-rename")
     await fsyncDir(at.dir)
     return { sha256, size }
   } catch (error) {

@@ -1,5 +1,5 @@
 import { constants, type Stats } from "node:fs"
-import { lstat, mkdir, open } from "node:fs/promises"
+import { type FileHandle, lstat, mkdir, open } from "node:fs/promises"
 import { join } from "node:path"
 import { IntegrityError, UnavailableError } from "../core/errors.js"
 
@@ -70,6 +70,20 @@ export async function fsyncDir(dir: string): Promise<void> {
     await handle.sync()
   } finally {
     await handle.close()
+  }
+}
+
+/**
+ * Writes all of `bytes`: `write(2)` may write fewer bytes than asked (a disk filling up does), so
+ * it loops until everything is written or the file system raises (`ENOSPC`). A write that makes no
+ * progress is treated as a full disk rather than retried forever.
+ */
+export async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let offset = 0; offset < bytes.byteLength; ) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.byteLength - offset)
+    if (bytesWritten <= 0)
+      throw Object.assign(new Error("write made no progress"), { code: "ENOSPC" })
+    offset += bytesWritten
   }
 }
 

@@ -101,7 +101,7 @@ export function blobReceiver(dir: string) {
         throw reject("blob-chunk", `line ${line}: a blob chunk out of place or malformed`, { line })
       }
       current.hash.update(bytes)
-      writeSync(current.fd, bytes)
+      writeAllSync(current.fd, bytes)
       current.received += bytes.length
     },
     /** Called before any other line and at the end: the blob being received must be whole. */
@@ -111,6 +111,15 @@ export function blobReceiver(dir: string) {
       if (current) closeSync(current.fd)
       current = undefined
     },
+  }
+}
+
+/** Writes all of `bytes` to `fd`: a short write (a disk filling up) is continued until it fails. */
+function writeAllSync(fd: number, bytes: Buffer): void {
+  for (let offset = 0; offset < bytes.length; ) {
+    const n = writeSync(fd, bytes, offset, bytes.length - offset)
+    if (n <= 0) throw Object.assign(new Error("write made no progress"), { code: "ENOSPC" })
+    offset += n
   }
 }
 

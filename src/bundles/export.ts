@@ -1,12 +1,11 @@
-import { createHash, type Hash } from "node:crypto"
-import { once } from "node:events"
 import type { Writable } from "node:stream"
 import { createGzip } from "node:zlib"
 import { ValidationError } from "../core/errors.js"
 import type { Store } from "../core/store.js"
 import type { Session } from "../core/types.js"
 import { checkId, checkName } from "../core/validation.js"
-import { countWork, selectWork, writeWork } from "./export-work.js"
+import { countWork, selectWork, type WorkSelection, writeWork } from "./export-work.js"
+import { fileError } from "./file-errors.js"
 import {
   BUNDLE_FORMAT,
   BUNDLE_FORMAT_VERSION,
@@ -14,8 +13,8 @@ import {
   type BundleHeader,
   type BundleSelection,
   emptyCounts,
-  type RecordType,
 } from "./format.js"
+import { LineSink, PipelineWatch } from "./line-sink.js"
 import { eventRecord, sessionRecord, toolRecord } from "./records.js"
 
 /** What to export and how. Give `sessions` or `agent`, or neither for the whole namespace. */
@@ -37,37 +36,13 @@ export interface ExportResult {
 
 const PAGE = 1000
 
-/** Writes lines, hashing the uncompressed bytes and honouring back-pressure. */
-class LineSink {
-  readonly hash: Hash = createHash("sha256")
-  bytes = 0
-  readonly counts = emptyCounts()
-  constructor(
-    readonly out: Writable,
-    readonly progress: () => void,
-  ) {}
-
-  async line(value: unknown, type?: RecordType): Promise<void> {
-    const text = `${JSON.stringify(value)}\n`
-    this.hash.update(text)
-    await this.raw(text)
-    if (type) {
-      this.counts[type]++
-      if (this.counts[type] % PAGE === 0) this.progress()
-    }
-  }
-
-  async raw(text: string): Promise<void> {
-    this.bytes += Buffer.byteLength(text)
-    if (!this.out.write(text)) await once(this.out, "drain")
-  }
-}
-
 /**
  * Streams a bundle of `store`'s namespace to `destination`: a header, the records of every
  * domain paged by cursor (memory stays flat however large the store: blob bytes go in chunks
  * of at most 1 MiB), and a trailer with the SHA-256 of everything before it. Plans and
- * artifact refs follow the selected sessions (with no selection, all of the namespace). Does not end `destination` when it is `process.stdout`.
+ * artifact refs follow the selected sessions (with no selection, all of the namespace). Does not
+ * end `destination` when it is `process.stdout`. A destination that fails (a full disk:
+ * `UnavailableError`) rejects the export at once; the caller removes what it had written.
  * @example
  * await exportBundle(store, createWriteStream("backup.ndjson.gz"), { gzip: true })
  */
@@ -82,43 +57,70 @@ export async function exportBundle(
   const expected = await expectedCounts(store, selection, sessions)
   countWork(work, expected)
   const total = Object.values(expected).reduce((a, b) => a + b, 0)
+  const header = await headerOf(store, selection, expected)
   const out = options.gzip ? createGzip() : destination
   if (options.gzip) out.pipe(destination, { end: destination !== (process.stdout as Writable) })
-  const sink = new LineSink(out, () =>
+  const watch = new PipelineWatch(out === destination ? [out] : [out, destination])
+  const sink = new LineSink(out, watch, () =>
     options.onProgress?.(
       Object.values(sink.counts).reduce((a, b) => a + b, 0),
       total,
     ),
   )
-  const status = await store.migrationStatus()
-  const header: BundleHeader = {
-    type: "header",
-    format: BUNDLE_FORMAT,
-    formatVersion: BUNDLE_FORMAT_VERSION,
-    schemaVersion: status.current,
-    createdAt: new Date().toISOString(),
-    source: { namespace: store.namespace, backend: store.backend.name, selection },
-    counts: expected,
+  try {
+    const sha256 = await writeBundle(store, sink, header, sessions, work)
+    options.onProgress?.(total, total)
+    await finish(out, destination, watch)
+    return { counts: sink.counts, sha256, bytes: sink.bytes }
+  } catch (error) {
+    if (out !== destination) out.destroy()
+    throw fileError(error, "the bundle")
+  } finally {
+    watch.dispose()
   }
+}
+
+async function writeBundle(
+  store: Store,
+  sink: LineSink,
+  header: BundleHeader,
+  sessions: Session[],
+  work: WorkSelection,
+): Promise<string> {
+  const { selection } = header.source
   await sink.line(header)
   await writeRecords(store, sink, selection, sessions)
   await writeWork(store, work, (value, type) => sink.line(value, type))
   const sha256 = sink.hash.digest("hex")
   await sink.raw(`${JSON.stringify({ type: "trailer", counts: sink.counts, sha256 })}\n`)
-  options.onProgress?.(total, total)
-  await finish(out, destination, options.gzip === true)
-  return { counts: sink.counts, sha256, bytes: sink.bytes }
+  return sha256
 }
 
-async function finish(out: Writable, destination: Writable, gzip: boolean): Promise<void> {
-  if (gzip) {
-    const ended = once(out, "end")
+async function headerOf(
+  store: Store,
+  selection: BundleSelection,
+  counts: BundleCounts,
+): Promise<BundleHeader> {
+  return {
+    type: "header",
+    format: BUNDLE_FORMAT,
+    formatVersion: BUNDLE_FORMAT_VERSION,
+    schemaVersion: (await store.migrationStatus()).current,
+    createdAt: new Date().toISOString(),
+    source: { namespace: store.namespace, backend: store.backend.name, selection },
+    counts,
+  }
+}
+
+async function finish(out: Writable, destination: Writable, watch: PipelineWatch): Promise<void> {
+  if (out !== destination) {
+    const ended = watch.wait(out, "end")
     out.end()
     await ended
   }
   if (destination === (process.stdout as Writable)) return
-  if (!gzip) destination.end()
-  if (!destination.writableFinished) await once(destination, "finish")
+  if (out === destination) destination.end()
+  if (!destination.writableFinished) await watch.wait(destination, "finish")
 }
 
 function selectionOf(options: ExportOptions): BundleSelection {

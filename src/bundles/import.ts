@@ -1,6 +1,5 @@
-import { once } from "node:events"
-import { createReadStream, createWriteStream, statSync } from "node:fs"
-import { mkdtemp, rm } from "node:fs/promises"
+import { createReadStream, statSync } from "node:fs"
+import { rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { ImportRow } from "../core/backend.js"
@@ -10,6 +9,7 @@ import { ulidFactory } from "../core/ids.js"
 import type { Store } from "../core/store.js"
 import { checkNamespace } from "../core/validation.js"
 import { type BlobReceiver, blobReceiver } from "./blobs.js"
+import { fileError } from "./file-errors.js"
 import {
   type BundleCounts,
   type BundleHeader,
@@ -17,6 +17,7 @@ import {
   DEFAULT_LIMITS,
 } from "./format.js"
 import { readLinesSync, reject } from "./lines.js"
+import { makeStagingDir, stageInto, sweepImportStaging } from "./staging.js"
 import { type IdKind, type VerifiedBundle, verifyBundle } from "./verify.js"
 
 /** How to import a bundle. */
@@ -30,7 +31,10 @@ export interface ImportOptions {
   keepIds?: boolean
   /** Caps against hostile bundles. */
   limits?: Partial<BundleLimits>
-  /** Where the validated rows are staged between the two passes. Default: the OS temp dir. */
+  /**
+   * Where the validated rows are staged between the two passes. Default: the OS temp dir.
+   * Staging that killed imports left there is removed first (`sweepImportStaging`).
+   */
   tempDir?: string
   /** Called while rows are written, with rows done and the total. */
   onProgress?: (done: number, total: number) => void
@@ -71,25 +75,22 @@ export async function importBundle(
   const fresh = (type: IdKind, id: string) =>
     options.keepIds || type === "artifact" ? id : flat(newId())
   const { current } = await target.migrationStatus()
-  const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), "agentstore-import-"))
+  const parent = options.tempDir ?? tmpdir()
+  await sweepImportStaging(parent)
+  let dir: string | undefined
   try {
+    dir = await makeStagingDir(parent)
     const stagingPath = join(dir, "rows.ndjson")
-    const staging = createWriteStream(stagingPath)
     const blobs = blobReceiver(dir)
-    let verified: VerifiedBundle
-    try {
-      verified = await verifyBundle(source, staging, {
+    const verified = await stageInto(stagingPath, (staging) =>
+      verifyBundle(source, staging, {
         limits,
         schemaVersion: current,
         newId: fresh,
         blobs,
         ...(options.onVerify ? { onProgress: options.onVerify } : {}),
-      })
-    } finally {
-      blobs.close()
-      staging.end()
-      await once(staging, "close")
-    }
+      }).finally(() => blobs.close()),
+    )
     await storeBlobs(target, verified, blobs)
     const total = Object.values(verified.counts).reduce((a, b) => a + b, 0) - verified.counts.blob
     const ns = target.namespace
@@ -102,8 +103,10 @@ export async function importBundle(
       counts: verified.counts,
       sessions: Object.fromEntries(verified.ids.session),
     }
+  } catch (error) {
+    throw fileError(error, "the import staging")
   } finally {
-    await rm(dir, { recursive: true, force: true })
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true })
   }
 }
 

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto"
-import { once } from "node:events"
 import type { WriteStream } from "node:fs"
 import type { ImportRow } from "../core/backend.js"
 import { isAgentStoreError } from "../core/errors.js"
@@ -15,6 +14,7 @@ import {
   type RecordType,
 } from "./format.js"
 import { Invariants } from "./invariants.js"
+import { drained } from "./line-sink.js"
 import { bundleBytes, reject, splitLines } from "./lines.js"
 import { eventRow, messageRow, sessionRow, toolRow } from "./records.js"
 import { artifactRow, changeRow, planRow } from "./records-work.js"
@@ -111,7 +111,7 @@ export async function verifyBundle(
     } else {
       const row = checkRecord(value, state, options)
       if (state.lineNo % 10_000 === 0) options.onProgress?.(state.lineNo, expectedTotal(state))
-      if (!staging.write(`${JSON.stringify(row)}\n`)) await once(staging, "drain")
+      if (!staging.write(`${JSON.stringify(row)}\n`)) await drained(staging)
     }
   }
   if (!state.header) throw reject("empty", "the bundle is empty")

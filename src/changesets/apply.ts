@@ -2,6 +2,7 @@ import type { Stats } from "node:fs"
 import { readFile, realpath, stat } from "node:fs/promises"
 import { dirname } from "node:path"
 import { ConflictError, IntegrityError, ValidationError } from "../core/errors.js"
+import { faultPoint } from "../core/fault-points.js"
 import {
   currentHash,
   fsyncDirs,
@@ -45,8 +46,6 @@ export interface ApplyOptions {
   force?: boolean
   content: ContentSource
   journal: ApplyJournal
-  /** Called before each durable step (`journal`, `write:<i>`, `rename:<i>`, `finish`). */
-  onStep?: (step: string) => void
 }
 
 /** One line of an apply report. */
@@ -124,10 +123,10 @@ export async function applyChanges(
   if (conflicts.length > 0 && !options.force) {
     throw new ConflictError("the workspace no longer matches the plan's base", { paths: conflicts })
   }
-  options.onStep?.("journal")
+  faultPoint("apply:journal")
   await options.journal.save({ workspace: root, changes: [...changes] })
   await writeAll(root, planned, options)
-  options.onStep?.("finish")
+  faultPoint("apply:finish")
   await options.journal.finish()
   return { ...report, applied: true }
 }
@@ -209,8 +208,8 @@ async function writeAll(root: string, planned: Planned[], options: ApplyOptions)
   try {
     for (const [i, p] of planned.entries()) {
       for (const t of [p.target, p.source]) if (t) undo.push(await remember(t))
-      options.onStep?.(`write:${i}`)
-      await writeOne(root, p, dirs, unsynced, () => options.onStep?.(`rename:${i}`))
+      faultPoint(`apply:write:${i}`)
+      await writeOne(root, p, dirs, unsynced, () => faultPoint(`apply:rename:${i}`))
     }
     await fsyncDirs(unsynced)
   } catch (error) {

@@ -10,8 +10,6 @@ import type { CleanupReport, Plan } from "./plan-types.js"
 export interface PlanApplyOptions {
   dryRun?: boolean
   force?: boolean
-  /** Called before each durable step; for fault-injection tests. */
-  onStep?: (step: string) => void
 }
 
 /**

@@ -170,7 +170,7 @@ export function createPlansApi(ctx: StoreContext): PlansApi {
     },
 
     async apply(planId, workspaceDir, options = {}) {
-      checkKeys("options", checkObject("options", options), ["dryRun", "force", "onStep"])
+      checkKeys("options", checkObject("options", options), ["dryRun", "force"])
       const plan = await getRow(planId)
       return applyPlan(ctx, plan, workspaceDir, options)
     },

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { sha256 } from "../changesets/fs-safe.js"
+import { setFaultHook } from "../core/fault-points.js"
 import type { Store } from "../core/store.js"
 import { type ConformanceTarget, expectError, useFixture } from "./harness.js"
 
@@ -67,10 +68,12 @@ export function changesetsApplyTests(target: ConformanceTarget): void {
       const p = await readyPlan(store)
       const other = await store.plans.create({ title: "untouched" })
       expect(await store.plans.get(p.id)).toMatchObject({ status: "ready", halfApplied: false })
-      const onStep = (step: string) => {
-        if (step === "finish") throw new Error("killed before finishing")
-      }
-      await expect(store.plans.apply(p.id, ws, { onStep })).rejects.toThrow("killed")
+      setFaultHook((point) => {
+        if (point === "apply:finish") throw new Error("killed before finishing")
+      })
+      await expect(store.plans.apply(p.id, ws))
+        .rejects.toThrow("killed")
+        .finally(() => setFaultHook())
       expect(await store.plans.get(p.id)).toMatchObject({ status: "ready", halfApplied: true })
       const half = await store.plans.list({ halfApplied: true })
       expect(half.items.map((x) => x.id)).toEqual([p.id])
@@ -147,10 +150,12 @@ export function changesetsApplyTests(target: ConformanceTarget): void {
     it("a failed write restores the workspace, marks the plan failed and removes its entries", async () => {
       const { store } = fx.get()
       const p = await readyPlan(store, "fail")
-      const onStep = (step: string) => {
-        if (step === "write:2") mkdirSync(join(ws, "src/c.txt"), { recursive: true })
-      }
-      const error = await expectError(store.plans.apply(p.id, ws, { onStep }), "INTERNAL")
+      setFaultHook((point) => {
+        if (point === "apply:write:2") mkdirSync(join(ws, "src/c.txt"), { recursive: true })
+      })
+      const error = await expectError(store.plans.apply(p.id, ws), "INTERNAL").finally(() =>
+        setFaultHook(),
+      )
       expect(error.details.removed).toMatchObject({ changes: 3 })
       rmSync(join(ws, "src"), { recursive: true })
       expect([read("a.txt"), read("b.txt")]).toEqual(["A\n", "B\n"])

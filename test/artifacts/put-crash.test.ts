@@ -13,19 +13,26 @@ const scratch = mkdtempSync(join(tmpdir(), "put-crash-"))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 const SIZE = 3 * 1024 * 1024 + 17
 
-/** A child process that puts one artifact; `AGENTSTORE_CRASH_AT` kills it at a step. */
+/**
+ * A child process that puts one artifact and SIGKILLs itself at the fault point named in its
+ * last argument, through the test-only hook module of dist/ (the package reads no variable).
+ */
 const CHILD = `
-const { openStore } = await import(process.argv[1])
-const store = await openStore(process.argv[2], { blobStorage: process.argv[3] })
+const [index, url, storage, crashAt] = process.argv.slice(1)
+const { setFaultHook } = await import(new URL("core/fault-points.js", index).href)
+setFaultHook((point) => { if (point === crashAt) process.kill(process.pid, "SIGKILL") })
+const { openStore } = await import(index)
+const store = await openStore(url, { blobStorage: storage })
 await store.artifacts.put(Buffer.alloc(${SIZE}, "x"), { handle: "victim" })
 await store.close()
 `
 
-function putInChild(url: string, storage: string, crashAt?: string) {
-  return spawnSync(process.execPath, ["--input-type=module", "-e", CHILD, dist, url, storage], {
-    env: { ...process.env, ...(crashAt ? { AGENTSTORE_CRASH_AT: crashAt } : {}) },
-    encoding: "utf8",
-  })
+function putInChild(url: string, storage: string, crashAt = "") {
+  return spawnSync(
+    process.execPath,
+    ["--input-type=module", "-e", CHILD, dist, url, storage, crashAt],
+    { encoding: "utf8" },
+  )
 }
 
 interface Target {

@@ -63,8 +63,9 @@ export const exportCommand: CliCommand = {
         return r
       } catch (error) {
         if (!toStdout) {
+          const closed = out.closed ? undefined : once(out, "close").catch(() => undefined)
           out.destroy()
-          await once(out, "close").catch(() => undefined)
+          await closed
           await rm(partial, { force: true })
         }
         throw error

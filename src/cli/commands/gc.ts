@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs"
 import { join, resolve } from "node:path"
+import { sweepImportStaging } from "../../bundles/staging.js"
 import { ValidationError } from "../../core/errors.js"
 import { policyFor, type RetentionPolicy } from "../../retention/policy.js"
 import type { RetentionReport } from "../../retention/run.js"
@@ -77,22 +78,24 @@ export const gcCommand: CliCommand = {
   ],
   async run(args, io) {
     const bar = progress(io, "gc")
-    const report = await withStore(args, (store) => {
+    const dryRun = args.options.dryRun === true
+    const retention = await withStore(args, (store) => {
       const policy = readPolicy(args, io, store.namespace)
       return store.retention.run({
         policy,
-        dryRun: args.options.dryRun === true,
+        dryRun,
         batchSize: intOption("batch-size", args.options.batchSize, 1, 10_000) as number,
         onProgress: (done) => bar.update(done, done),
       })
     }).finally(() => bar.done())
+    const report = { ...retention, importStagingRemoved: dryRun ? 0 : await sweepImportStaging() }
     if (args.global.json) printJson(io, report)
     else printReport(io, report)
     return 0
   },
 }
 
-function printReport(io: CliIo, r: RetentionReport): void {
+function printReport(io: CliIo, r: RetentionReport & { importStagingRemoved: number }): void {
   const d = r.deleted
   io.stdout.write(
     table(
@@ -115,6 +118,11 @@ function printReport(io: CliIo, r: RetentionReport): void {
   if (r.artifacts) {
     io.stdout.write(
       `artifact blobs: ${num(r.artifacts.deleted)} of ${num(r.artifacts.scanned)} deleted, ${bytes(r.artifacts.bytesFreed)} freed\n`,
+    )
+  }
+  if (r.importStagingRemoved > 0) {
+    io.stdout.write(
+      `removed ${num(r.importStagingRemoved)} staging directories of killed imports\n`,
     )
   }
   io.stdout.write(

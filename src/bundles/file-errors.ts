@@ -1,0 +1,28 @@
+import { AgentStoreError, UnavailableError } from "../core/errors.js"
+
+const FULL = ["ENOSPC", "EDQUOT", "EFBIG"]
+const UNUSABLE = ["EACCES", "EPERM", "EROFS", "EIO"]
+
+/**
+ * Maps a file-system error met while writing a bundle or import staging to a store error: a full
+ * disk (`ENOSPC`, a quota, a file-size limit) or an unusable one is `UnavailableError`, with the
+ * system error as `cause`. Anything else is returned as it is.
+ */
+export function fileError(error: unknown, what: string): unknown {
+  if (error instanceof AgentStoreError) return error
+  const code = (error as { code?: unknown })?.code
+  if (typeof code !== "string") return error
+  const details = { code, ...pathOf(error) }
+  if (FULL.includes(code)) {
+    return new UnavailableError(`the disk is full; ${what} was not written`, details, error)
+  }
+  if (UNUSABLE.includes(code)) {
+    return new UnavailableError(`${what} cannot be written (${code})`, details, error)
+  }
+  return error
+}
+
+function pathOf(error: unknown): { path?: string } {
+  const path = (error as { path?: unknown }).path
+  return typeof path === "string" ? { path } : {}
+}
