@@ -3,6 +3,13 @@ import { COMMANDS } from "./commands/index.js"
 import type { CliIo } from "./io.js"
 import { runCli } from "./program.js"
 
+// A reader that closed the pipe (`agentstore events query | head`) ends the command quietly.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0)
+  throw error
+})
+process.stderr.on("error", () => undefined)
+
 let interrupted: Promise<void> | undefined
 const io: CliIo = {
   stdout: process.stdout,

@@ -1,12 +1,10 @@
 import { printJson } from "../format.js"
 import type { CliCommand } from "../io.js"
-import { withStore } from "../program.js"
+import { withStore } from "../store.js"
 import { seedDemo } from "./demo-data.js"
 
 /** `agentstore demo`: seeds a realistic store (once) and prints what to try next. */
 export const demoCommand: CliCommand = {
-  name: "demo",
-  summary: "seed a realistic demo store and show what to try next",
   options: [],
   async run(args, io) {
     const counts = await withStore(args, (store) => seedDemo(store))

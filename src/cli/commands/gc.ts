@@ -6,7 +6,7 @@ import type { RetentionReport } from "../../retention/run.js"
 import { bytes, num, printJson, progress, table } from "../format.js"
 import type { CliArgs, CliCommand, CliIo } from "../io.js"
 import { intOption, listOption } from "../parse.js"
-import { withStore } from "../program.js"
+import { withStore } from "../store.js"
 
 function configPath(args: CliArgs, io: CliIo): string | undefined {
   const cwd = io.cwd ?? process.cwd()
@@ -49,8 +49,6 @@ function readPolicy(args: CliArgs, io: CliIo, namespace: string): RetentionPolic
 
 /** `agentstore gc`: applies the retention policy in small batches and reclaims space. */
 export const gcCommand: CliCommand = {
-  name: "gc",
-  summary: "apply the retention policy (config file and/or flags) and reclaim space",
   options: [
     {
       flags: "--config <file>",

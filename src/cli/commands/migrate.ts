@@ -2,12 +2,10 @@ import { ValidationError } from "../../core/errors.js"
 import { clock, printJson, progress, table } from "../format.js"
 import type { CliCommand } from "../io.js"
 import { intOption } from "../parse.js"
-import { withStore } from "../program.js"
+import { withStore } from "../store.js"
 
 /** `agentstore migrate [--status] [--to N] [--allow-down]`. */
 export const migrateCommand: CliCommand = {
-  name: "migrate",
-  summary: "show or change the schema version (going down needs --allow-down)",
   options: [
     { flags: "--status", description: "only show applied and known versions" },
     { flags: "--to <version>", description: "target version (default: latest)" },

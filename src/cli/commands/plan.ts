@@ -2,9 +2,10 @@ import { resolve } from "node:path"
 import type { Plan } from "../../changesets/plan-types.js"
 import { ValidationError } from "../../core/errors.js"
 import { ago, bytes, fields, num, paint, printJson, table } from "../format.js"
+import { CURSOR_FLAGS, moreHint } from "../hints.js"
 import type { CliCommand, CliIo } from "../io.js"
 import { pageLimit, pageOptions } from "../parse.js"
-import { withStore } from "../program.js"
+import { withStore } from "../store.js"
 
 function status(io: CliIo, plan: Plan): string {
   const s = plan.status
@@ -24,8 +25,6 @@ function status(io: CliIo, plan: Plan): string {
 
 /** `agentstore plan list`. */
 export const planList: CliCommand = {
-  name: "plan list",
-  summary: "list plans, newest first",
   options: [
     { flags: "--session <id>", description: "only this session's plans" },
     { flags: "--status <status>", description: "executing, ready, applied, cancelled or failed" },
@@ -57,16 +56,13 @@ export const planList: CliCommand = {
         page.items.map((p) => [p.id, status(io, p), p.title, p.sessionId ?? "-", ago(p.updatedAt)]),
       ),
     )
-    if (page.nextCursor) io.stdout.write(`more: --cursor ${page.nextCursor}\n`)
+    if (page.nextCursor) moreHint(io, args, CURSOR_FLAGS, ["--cursor", page.nextCursor])
     return 0
   },
 }
 
 /** `agentstore plan status <id>`: the plan, its summary and its recorded entries. */
 export const planStatus: CliCommand = {
-  name: "plan status",
-  args: "<id>",
-  summary: "show a plan, what its changeset does and every recorded change",
   options: [],
   async run(args, io) {
     const id = args.positionals[0] as string
@@ -140,9 +136,6 @@ function colourDiff(io: CliIo, text: string): string {
 
 /** `agentstore plan diff <id> [--stat] [--path P…]`. */
 export const planDiff: CliCommand = {
-  name: "plan diff",
-  args: "<id>",
-  summary: "print the plan's net diff (unified, git-style) or a per-file stat",
   options: [
     { flags: "--stat", description: "files with lines added and removed instead of the diff" },
     { flags: "--path <paths...>", description: "only these paths" },
@@ -179,9 +172,6 @@ export const planDiff: CliCommand = {
 
 /** `agentstore plan apply <id> --workspace DIR [--dry-run] [--force]`. */
 export const planApply: CliCommand = {
-  name: "plan apply",
-  args: "<id>",
-  summary: "apply the plan's changes to a workspace directory",
   options: [
     { flags: "--workspace <dir>", description: "the directory to change" },
     { flags: "--dry-run", description: "show what would change and any conflicts; write nothing" },
@@ -223,9 +213,6 @@ export const planApply: CliCommand = {
 
 /** `agentstore plan cancel <id>`. */
 export const planCancel: CliCommand = {
-  name: "plan cancel",
-  args: "<id>",
-  summary: "cancel a plan: remove its changes and the blobs only they used",
   options: [],
   async run(args, io) {
     const result = await withStore(args, (store) =>

@@ -1,8 +1,9 @@
 import type { Session } from "../../core/types.js"
-import { ago, clock, fields, num, paint, printJson, table } from "../format.js"
+import { ago, clock, fields, num, printJson, table } from "../format.js"
+import { CURSOR_FLAGS, moreHint } from "../hints.js"
 import type { CliCommand, CliIo } from "../io.js"
 import { pageLimit, pageOptions } from "../parse.js"
-import { withStore } from "../program.js"
+import { withStore } from "../store.js"
 
 function tokens(s: Session): string {
   return num(s.usage.total || s.usage.input + s.usage.output)
@@ -14,8 +15,6 @@ function pinned(s: Session): boolean {
 
 /** `agentstore sessions list`. */
 export const sessionsList: CliCommand = {
-  name: "sessions list",
-  summary: "list sessions, newest first",
   options: [
     { flags: "--agent <name>", description: "only this agent's sessions" },
     ...pageOptions("50"),
@@ -54,17 +53,13 @@ export const sessionsList: CliCommand = {
         48,
       ),
     )
-    if (page.nextCursor)
-      io.stdout.write(paint(io, io.stdout, "dim", `more: --cursor ${page.nextCursor}\n`))
+    if (page.nextCursor) moreHint(io, args, CURSOR_FLAGS, ["--cursor", page.nextCursor])
     return 0
   },
 }
 
 /** `agentstore sessions show <id>`. */
 export const sessionsShow: CliCommand = {
-  name: "sessions show",
-  args: "<id>",
-  summary: "show one session with its usage and activity",
   options: [],
   async run(args, io) {
     const id = args.positionals[0] as string
@@ -115,9 +110,6 @@ function printSession(io: CliIo, s: Session, events: number, tools: number): voi
 
 /** `agentstore sessions rename <id> <title>`. */
 export const sessionsRename: CliCommand = {
-  name: "sessions rename",
-  args: "<id> <title>",
-  summary: "change a session's title",
   options: [],
   async run(args, io) {
     const [id, title] = args.positionals as [string, string]
@@ -130,9 +122,6 @@ export const sessionsRename: CliCommand = {
 
 /** `agentstore sessions delete <id>`. */
 export const sessionsDelete: CliCommand = {
-  name: "sessions delete",
-  args: "<id>",
-  summary: "delete a session with its messages, events and tool invocations",
   options: [],
   async run(args, io) {
     const id = args.positionals[0] as string
@@ -145,11 +134,6 @@ export const sessionsDelete: CliCommand = {
 
 function pinCommand(pin: boolean): CliCommand {
   return {
-    name: pin ? "sessions pin" : "sessions unpin",
-    args: "<id>",
-    summary: pin
-      ? "keep a session whatever the retention policy says"
-      : "let retention apply again",
     options: [],
     async run(args, io) {
       const id = args.positionals[0] as string
