@@ -148,7 +148,19 @@ export const planDiff: CliCommand = {
         store.plans.diff(id, { format: "structured", ...paths }),
       )
       if (args.global.json) {
-        printJson(io, files)
+        printJson(
+          io,
+          args.options.stat === true
+            ? files.map(({ op, path, oldPath, binary, added, removed }) => ({
+                op,
+                path,
+                oldPath,
+                binary,
+                added,
+                removed,
+              }))
+            : files,
+        )
         return 0
       }
       io.stdout.write(
