@@ -14,6 +14,8 @@ export interface CliIo {
   stdin?: AsyncIterable<Buffer | string>
   /** Starts listening for Ctrl-C; the promise resolves when the user asks to stop (`events tail`). */
   interrupted?: () => Promise<void>
+  /** Asks a question on the terminal and resolves with the answer; absent without a terminal. */
+  ask?: (question: string) => Promise<string>
   /** Where relative paths are resolved. Default: the process's working directory. */
   cwd?: string
 }

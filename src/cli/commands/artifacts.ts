@@ -154,7 +154,11 @@ export const artifactsDrill: CliCommand = {
       description: "lines start..end (0-based, end exclusive; negative from the end)",
     },
     { flags: "--head <chars>", description: "the first N characters" },
-    { flags: "--keys <a,b>", description: "these top-level keys of a JSON object" },
+    {
+      flags: "--keys <key>",
+      description: "a top-level key of a JSON object (repeat for more)",
+      repeat: true,
+    },
     { flags: "--rows <start:end>", description: "rows of NDJSON, CSV or a JSON array" },
     { flags: "--header", description: "with --rows on CSV: the first line names the columns" },
     {
@@ -212,13 +216,29 @@ export const artifactsDrill: CliCommand = {
   },
 }
 
+/** `--grace`: a duration (`1h`, `500ms`); a bare number is milliseconds, the old spelling. */
+function graceOption(value: unknown): number | undefined {
+  if (value === undefined) return undefined
+  if (typeof value === "string" && /^\d+$/.test(value)) {
+    return intOption("grace", value, 0, Number.MAX_SAFE_INTEGER)
+  }
+  const match = typeof value === "string" ? /^(\d{1,12})(ms|s|m|h|d)$/.exec(value) : null
+  if (!match)
+    throw new ValidationError("--grace", "must be a duration like 500ms, 30s, 15m, 1h or 2d")
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as "ms"]
+  return Number(match[1]) * unit
+}
+
 /** `agentstore artifacts gc [--grace MS]`. */
 export const artifactsGc: CliCommand = {
   options: [
-    { flags: "--grace <ms>", description: "keep blobs younger than this (default: the library's)" },
+    {
+      flags: "--grace <duration>",
+      description: "keep blobs younger than this: 30s, 15m, 1h… (default: the library's)",
+    },
   ],
   async run(args, io) {
-    const grace = intOption("grace", args.options.grace, 0, Number.MAX_SAFE_INTEGER)
+    const grace = graceOption(args.options.grace)
     const report = await withStore(args, (store) =>
       store.artifacts.gc(grace === undefined ? {} : { graceMs: grace }),
     )

@@ -33,7 +33,7 @@ export const exportCommand: CliCommand = {
       flags: "-o, --output <file>",
       description: "the bundle file ('-' for stdout); .gz compresses",
     },
-    { flags: "--session <ids...>", description: "only these sessions" },
+    { flags: "--session <id...>", description: "only this session (repeat for more)" },
     { flags: "--agent <name>", description: "only this agent's sessions and events" },
     { flags: "--gzip", description: "compress with gzip (default for a .gz file name)" },
   ],

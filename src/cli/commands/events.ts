@@ -2,13 +2,13 @@ import type { Event, EventFilter } from "../../core/types.js"
 import { brief, clock, num, oneLine, paint, printJson, table, truncate } from "../format.js"
 import { moreHint } from "../hints.js"
 import type { CliArgs, CliCommand, CliIo, CliOption } from "../io.js"
-import { intOption, listOption, pageLimit } from "../parse.js"
+import { asFlags, intOption, listOption, pageLimit } from "../parse.js"
 import { withStore } from "../store.js"
 
 const FILTER_OPTIONS: CliOption[] = [
   { flags: "--session <id>", description: "only this session's events" },
   { flags: "--agent <name>", description: "only this agent's events" },
-  { flags: "--kind <kinds>", description: "only these kinds, comma-separated" },
+  { flags: "--kind <kind>", description: "only this kind (repeat for more)", repeat: true },
   { flags: "--parent <id>", description: "only children of this event" },
   { flags: "--since <time>", description: "at or after this time (ISO-8601)" },
   { flags: "--until <time>", description: "before this time (ISO-8601)" },
@@ -25,6 +25,19 @@ function filterOf(args: CliArgs): EventFilter {
   if (typeof o.since === "string") f.since = o.since
   if (typeof o.until === "string") f.until = o.until
   return f
+}
+
+/** The library's filter fields and the flags that set them. */
+const FILTER_FLAGS: Record<string, string> = {
+  sessionId: "--session",
+  agent: "--agent",
+  kinds: "--kind",
+  parentId: "--parent",
+  since: "--since",
+  until: "--until",
+  limit: "--limit",
+  after: "--cursor",
+  before: "--cursor",
 }
 
 const KIND_COLOUR: Record<
@@ -71,12 +84,14 @@ export const eventsQuery: CliCommand = {
     const o = args.options
     const cursor = o.cursor ?? o.after
     const page = await withStore(args, (store) =>
-      store.events.query({
-        ...filterOf(args),
-        limit: pageLimit(o.limit),
-        order: o.desc ? "desc" : "asc",
-        ...(typeof cursor === "string" ? (o.desc ? { before: cursor } : { after: cursor }) : {}),
-      }),
+      asFlags(FILTER_FLAGS, () =>
+        store.events.query({
+          ...filterOf(args),
+          limit: pageLimit(o.limit),
+          order: o.desc ? "desc" : "asc",
+          ...(typeof cursor === "string" ? (o.desc ? { before: cursor } : { after: cursor }) : {}),
+        }),
+      ),
     )
     if (args.global.json) {
       printJson(io, page)
@@ -93,7 +108,9 @@ export const eventsQuery: CliCommand = {
 export const eventsSummary: CliCommand = {
   options: FILTER_OPTIONS,
   async run(args, io) {
-    const s = await withStore(args, (store) => store.events.summary(filterOf(args)))
+    const s = await withStore(args, (store) =>
+      asFlags(FILTER_FLAGS, () => store.events.summary(filterOf(args))),
+    )
     if (args.global.json) {
       printJson(io, s)
       return 0

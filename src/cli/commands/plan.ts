@@ -1,6 +1,7 @@
 import { resolve } from "node:path"
 import type { Plan } from "../../changesets/plan-types.js"
 import { ValidationError } from "../../core/errors.js"
+import { confirm, YES_OPTION } from "../confirm.js"
 import { ago, bytes, fields, num, paint, printJson, table } from "../format.js"
 import { CURSOR_FLAGS, moreHint } from "../hints.js"
 import type { CliCommand, CliIo } from "../io.js"
@@ -138,7 +139,7 @@ function colourDiff(io: CliIo, text: string): string {
 export const planDiff: CliCommand = {
   options: [
     { flags: "--stat", description: "files with lines added and removed instead of the diff" },
-    { flags: "--path <paths...>", description: "only these paths" },
+    { flags: "--path <path...>", description: "only this path (repeat for more)" },
   ],
   async run(args, io) {
     const id = args.positionals[0] as string
@@ -225,11 +226,14 @@ export const planApply: CliCommand = {
 
 /** `agentstore plan cancel <id>`. */
 export const planCancel: CliCommand = {
-  options: [],
+  options: [YES_OPTION],
   async run(args, io) {
-    const result = await withStore(args, (store) =>
-      store.plans.cancel(args.positionals[0] as string),
-    )
+    const id = args.positionals[0] as string
+    const result = await withStore(args, async (store) => {
+      await store.plans.get(id)
+      await confirm(io, args, `cancelling plan ${id} (its recorded changes are removed)`)
+      return store.plans.cancel(id)
+    })
     if (args.global.json) printJson(io, result)
     else
       io.stdout.write(

@@ -1,4 +1,5 @@
 import type { Session } from "../../core/types.js"
+import { confirm, YES_OPTION } from "../confirm.js"
 import { ago, clock, fields, num, printJson, table } from "../format.js"
 import { CURSOR_FLAGS, moreHint } from "../hints.js"
 import type { CliCommand, CliIo } from "../io.js"
@@ -122,10 +123,14 @@ export const sessionsRename: CliCommand = {
 
 /** `agentstore sessions delete <id>`. */
 export const sessionsDelete: CliCommand = {
-  options: [],
+  options: [YES_OPTION],
   async run(args, io) {
     const id = args.positionals[0] as string
-    await withStore(args, (store) => store.sessions.delete(id))
+    await withStore(args, async (store) => {
+      await store.sessions.get(id)
+      await confirm(io, args, `deleting session ${id} with its messages, events and tool calls`)
+      await store.sessions.delete(id)
+    })
     if (args.global.json) printJson(io, { deleted: id })
     else io.stdout.write(`deleted session ${id}\n`)
     return 0
