@@ -16,6 +16,8 @@ export interface CliIo {
   interrupted?: () => Promise<void>
   /** Asks a question on the terminal and resolves with the answer; absent without a terminal. */
   ask?: (question: string) => Promise<string>
+  /** `--color`: `always`/`never` override the terminal check; default `auto`. */
+  color?: "auto" | "always" | "never"
   /** Where relative paths are resolved. Default: the process's working directory. */
   cwd?: string
 }
@@ -28,10 +30,6 @@ export interface GlobalOptions {
   verbose: boolean
   /** `--color`: `auto` colours a terminal unless `NO_COLOR` is set (`FORCE_COLOR` forces it). */
   color: "auto" | "always" | "never"
-  /** False with `--no-pager`. */
-  pager: boolean
-  /** `--local`: times in the local zone (`AGENTSTORE_TZ`, else the system's) instead of UTC. */
-  local: boolean
 }
 
 /** A command's parsed arguments. */

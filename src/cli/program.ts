@@ -16,8 +16,6 @@ Environment:
   AGENTSTORE_URL        the store when --store is not given (default ./.agentstore)
   AGENTSTORE_NAMESPACE  the namespace when --namespace is not given (default "default")
   AGENTSTORE_RETENTION  the retention config file for gc
-  AGENTSTORE_TZ         a time zone (e.g. Europe/Berlin) to show times in instead of UTC
-  PAGER                 the pager for long output on a terminal (off with --no-pager)
   NO_COLOR, FORCE_COLOR turn colour off or on (or --color never|always)
 `
 
@@ -91,8 +89,6 @@ function build(
         .choices(["auto", "always", "never"])
         .default("auto"),
     )
-    .option("--no-pager", "never page long output")
-    .option("--local", "show times in the local time zone ($AGENTSTORE_TZ) instead of UTC")
     .addHelpText("after", ENVIRONMENT)
     .showHelpAfterError()
     .exitOverride()
@@ -163,13 +159,11 @@ function attachRun(
       json: all.json === true,
       verbose: all.verbose === true,
       color: all.color as GlobalOptions["color"],
-      pager: all.pager !== false,
-      local: all.local === true,
       ...(typeof all.namespace === "string" ? { namespace: all.namespace } : {}),
     }
     const args = { positionals, options: cmd.opts(), global, argv, creates: entry.creates === true }
     try {
-      done(await command.run(args, io))
+      done(await command.run(args, { ...io, color: global.color }))
     } catch (error) {
       done(reportError(io, error, global))
     }

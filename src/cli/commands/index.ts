@@ -178,11 +178,5 @@ export const COMMANDS: CommandEntry[] = [
     async () => (await import("./demo.js")).demoCommand,
     { creates: true },
   ),
-  entry(
-    "completion",
-    "print a shell completion script (bash, zsh or fish)",
-    async () => (await import("./completion.js")).completionCommand,
-    { args: "<shell>" },
-  ),
   entry("version", "print the version", async () => (await import("./version.js")).versionCommand),
 ]

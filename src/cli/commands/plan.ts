@@ -2,7 +2,7 @@ import { resolve } from "node:path"
 import type { Plan } from "../../changesets/plan-types.js"
 import { ValidationError } from "../../core/errors.js"
 import { confirm, YES_OPTION } from "../confirm.js"
-import { ago, bytes, fields, num, paint, printJson, table } from "../format.js"
+import { ago, bytes, colours, fields, num, paint, printJson, table } from "../format.js"
 import { CURSOR_FLAGS, moreHint } from "../hints.js"
 import type { CliCommand, CliIo } from "../io.js"
 import { pageLimit, pageOptions } from "../parse.js"
@@ -118,7 +118,7 @@ export const planStatus: CliCommand = {
 }
 
 function colourDiff(io: CliIo, text: string): string {
-  if (!io.stdout.isTTY || io.env.NO_COLOR !== undefined) return text
+  if (!colours(io, io.stdout)) return text
   return text
     .split("\n")
     .map((line) =>
