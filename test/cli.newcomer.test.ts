@@ -22,8 +22,8 @@ function interrupted(args: string[]): Promise<{ code: number | null; stdout: str
   const child = spawn(process.execPath, [BIN, ...args], { cwd: dir })
   let stdout = ""
   child.stdout.setEncoding("utf8").on("data", (s: string) => {
+    if (stdout === "") child.kill("SIGINT")
     stdout += s
-    child.kill("SIGINT")
   })
   return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout })))
 }
