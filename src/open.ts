@@ -1,8 +1,9 @@
+import { existsSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { createFsBlobStore } from "./artifacts/fs-blob-store.js"
 import { createSqliteBackend } from "./backends/sqlite/index.js"
 import type { Backend } from "./core/backend.js"
-import { ValidationError } from "./core/errors.js"
+import { NotFoundError, ValidationError } from "./core/errors.js"
 import { createStore, type Store, type StoreOptions } from "./core/store.js"
 
 /** A URL with a `scheme://` prefix (anything else is a directory path). */
@@ -19,6 +20,12 @@ export interface OpenStoreOptions extends StoreOptions {
    * `<file>-blobs/` next to a `sqlite:` file) or `"database"` (default for `:memory:`).
    */
   blobStorage?: "fs" | "database"
+  /**
+   * Create a store on disk that does not exist yet (directories and database file). Default
+   * true; with `false` a missing store raises `NotFoundError` naming its path, and nothing is
+   * created (a read with a mistyped path must not leave an empty store behind).
+   */
+  create?: boolean
 }
 
 /** The store location used when none is given: `AGENTSTORE_URL`, else `./.agentstore`. */
@@ -37,7 +44,8 @@ export async function openStore(
   url: string = defaultStoreUrl(),
   options: OpenStoreOptions = {},
 ): Promise<Store> {
-  const { durability, migrate, blobStorage, ...storeOptions } = options
+  const { durability, migrate, blobStorage, create, ...storeOptions } = options
+  if (create === false) mustExist(url)
   const backend = await openBackend(url, durability ?? "normal", migrate ?? true)
   try {
     const root = blobStorage === "database" ? undefined : blobRoot(url)
@@ -86,6 +94,21 @@ export async function openBackend(
   }
   if (SCHEME.test(url)) throw new ValidationError("url", `unsupported scheme in ${url}`)
   return createSqliteBackend({ path: join(resolve(url), "store.db"), durability, migrate })
+}
+
+/** Throws `NotFoundError` when `url` names a store on disk whose database file is missing. */
+function mustExist(url: string): void {
+  if (typeof url !== "string" || url.length === 0 || isMemory(url)) return
+  let file: string
+  if (url.startsWith("sqlite:")) file = resolve(sqlitePath(url))
+  else if (SCHEME.test(url)) return
+  else file = join(resolve(url), "store.db")
+  if (!existsSync(file)) {
+    throw new NotFoundError("store", url.startsWith("sqlite:") ? file : resolve(url), {
+      path: file,
+      hint: "create it with `agentstore init`",
+    })
+  }
 }
 
 function isMemory(url: string): boolean {

@@ -85,7 +85,7 @@ describe("import staging left by killed imports (R2)", () => {
     mkdirSync(tempDir)
     await kill((await stalledImport(tempDir)).child)
     expect(staged(tempDir)).toHaveLength(1)
-    const gc = await agentstore(["--json", "--store", "./store", "gc"], {
+    const gc = await agentstore(["--json", "--store", "./store", "gc", "--yes"], {
       cwd: dir,
       env: { TMPDIR: tempDir },
     })

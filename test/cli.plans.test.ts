@@ -50,7 +50,7 @@ it("plan list/status/diff/apply/cancel in new processes against what an earlier 
   expect(readFileSync(join(dir, "ws", "src", "a.txt"), "utf8")).toBe("a\nB\nc\nd\n")
   const conflict = await run("plan", "apply", "p2", "--workspace", "ws")
   expect(conflict.code).toBe(4)
-  const cancelled = await run("plan", "cancel", "p2")
+  const cancelled = await run("plan", "cancel", "p2", "--yes")
   expect(cancelled.stdout).toMatch(/^cancelled plan p2: removed 3 changes/)
   expect(JSON.parse((await run("--json", "plan", "status", "p2")).stdout).plan.status).toBe(
     "cancelled",

@@ -50,7 +50,7 @@ describePg("agentstore CLI on PostgreSQL (built binary)", () => {
       "3",
     )
     expect(tail.stdout.trim().split("\n")).toHaveLength(3)
-    const gc = await run("--json", "gc", "--events-per-session", "2")
+    const gc = await run("--json", "gc", "--events-per-session", "2", "--yes")
     expect(JSON.parse(gc.stdout).deleted.events).toBe(9)
     expect((await run("import", "pg.ndjson.gz", "--keep-ids")).code).toBe(4)
   })

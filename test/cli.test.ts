@@ -57,8 +57,8 @@ describe("agentstore CLI (built binary, SQLite store in a temp dir)", () => {
       expect((await agentstore(["init"], opts)).code).toBe(0)
       const refused = await agentstore(["migrate", "--to", "0"], opts)
       expect(refused.code).toBe(2)
-      expect(refused.stderr).toContain("--allow-down")
-      const down = await agentstore(["migrate", "--to", "0", "--allow-down"], opts)
+      expect(refused.stderr).toContain("--yes")
+      const down = await agentstore(["migrate", "--to", "0", "--yes"], opts)
       expect(down).toMatchObject({
         code: 0,
         stdout: `schema version ${LATEST} → 0 (latest ${LATEST})\n`,
@@ -159,7 +159,7 @@ describe("agentstore CLI (built binary, SQLite store in a temp dir)", () => {
     ])
     const table = await run("events", "query", "--limit", "2")
     expect(table.stdout).toMatch(/^CURSOR\s+TIME\s+KIND/)
-    expect(table.stdout).toContain("more: --after 2")
+    expect(table.stdout).toContain("more: agentstore events query --limit 2 --cursor 2")
     const summary = await json("events", "summary")
     expect(summary).toMatchObject({ total: 19, sessions: 3 })
     expect(Object.keys(summary.byKind)).toHaveLength(9)
@@ -226,7 +226,7 @@ describe("agentstore CLI (built binary, SQLite store in a temp dir)", () => {
       join(dir, "policy.json"),
       JSON.stringify({ namespaces: { "*": { events: { maxPerSession: 1 } } } }),
     )
-    const real = await run("gc", "--config", "policy.json")
+    const real = await run("gc", "--config", "policy.json", "--yes")
     expect(real.code).toBe(0)
     expect(real.stdout).toMatch(/longest write-lock hold \d+\.\d ms/)
     const after = await json("events", "query", "--session", "demo-coder-1")
@@ -251,9 +251,9 @@ describe("agentstore CLI (built binary, SQLite store in a temp dir)", () => {
     const verbose = await run("--verbose", "tools", "show", "nope")
     expect(verbose.code).toBe(3)
     expect(verbose.stderr).toMatch(/NotFoundError: tool invocation not found: nope\n\s+at /)
-    expect((await run("sessions", "delete", "demo-coder-2")).stdout).toBe(
+    expect((await run("sessions", "delete", "demo-coder-2", "--yes")).stdout).toBe(
       "deleted session demo-coder-2\n",
     )
-    expect((await run("sessions", "delete", "demo-coder-2")).code).toBe(3)
+    expect((await run("sessions", "delete", "demo-coder-2", "--yes")).code).toBe(3)
   })
 })

@@ -4,9 +4,21 @@ const CODES = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36,
 /** A colour name. */
 export type Colour = keyof typeof CODES
 
-/** Colours text when `out` is a terminal and `NO_COLOR` is unset. */
+/**
+ * Whether to colour `out`: `--color always|never` decide; else `NO_COLOR` turns it off,
+ * `FORCE_COLOR` (not `0`) on, and otherwise only a terminal is coloured.
+ */
+export function colours(io: CliIo, out: CliOutput): boolean {
+  if (io.color === "always") return true
+  if (io.color === "never") return false
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "") return false
+  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== "0") return true
+  return out.isTTY === true
+}
+
+/** Colours text when `colours(io, out)` says so. */
 export function paint(io: CliIo, out: CliOutput, colour: Colour, text: string): string {
-  if (!out.isTTY || io.env.NO_COLOR !== undefined) return text
+  if (!colours(io, out)) return text
   return `\u001b[${CODES[colour]}m${text}\u001b[0m`
 }
 

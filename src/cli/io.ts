@@ -14,6 +14,10 @@ export interface CliIo {
   stdin?: AsyncIterable<Buffer | string>
   /** Starts listening for Ctrl-C; the promise resolves when the user asks to stop (`events tail`). */
   interrupted?: () => Promise<void>
+  /** Asks a question on the terminal and resolves with the answer; absent without a terminal. */
+  ask?: (question: string) => Promise<string>
+  /** `--color`: `always`/`never` override the terminal check; default `auto`. */
+  color?: "auto" | "always" | "never"
   /** Where relative paths are resolved. Default: the process's working directory. */
   cwd?: string
 }
@@ -24,6 +28,8 @@ export interface GlobalOptions {
   namespace?: string
   json: boolean
   verbose: boolean
+  /** `--color`: `auto` colours a terminal unless `NO_COLOR` is set (`FORCE_COLOR` forces it). */
+  color: "auto" | "always" | "never"
 }
 
 /** A command's parsed arguments. */
@@ -32,6 +38,10 @@ export interface CliArgs {
   positionals: string[]
   options: Record<string, unknown>
   global: GlobalOptions
+  /** The words and options as typed after the program name (for "more:" hints). */
+  argv: string[]
+  /** True for commands that may create a missing store (`init`, `demo`, `import`, writes). */
+  creates: boolean
 }
 
 /** One option of a command, in commander's flag syntax (`--limit <n>`). */
@@ -39,20 +49,34 @@ export interface CliOption {
   flags: string
   description: string
   default?: string | boolean | string[]
+  /** Repeatable: each use adds a value (`--kind a --kind b`); the value is a string array. */
+  repeat?: boolean
+  /** An old spelling kept working for one release; not listed in `--help`. */
+  hidden?: boolean
 }
 
 /**
- * A command: a plain object registered in one array. `run` returns the exit code and never
- * calls `process.exit`.
+ * What a command does once chosen: its options and `run`, which returns the exit code and
+ * never calls `process.exit`. Lives in the command's own module, loaded on dispatch.
  */
 export interface CliCommand {
+  options: CliOption[]
+  run(args: CliArgs, io: CliIo): Promise<number>
+}
+
+/**
+ * A command in the one table `--help` lists: the words that select it and a loader for its
+ * module, so a process loads only the command it runs.
+ */
+export interface CommandEntry {
   /** Words that select it: `"sessions list"`. */
   name: string
   /** Positional arguments in commander syntax: `"<id> [title]"`. */
   args?: string
   summary: string
-  options: CliOption[]
-  run(args: CliArgs, io: CliIo): Promise<number>
+  /** May create a store that does not exist yet. */
+  creates?: boolean
+  load(): Promise<CliCommand>
 }
 
 /** Exit codes. Errors map through `ERROR_STATUS` in `core/errors.ts`. */

@@ -16,11 +16,14 @@ export function intOption(
   return n
 }
 
-/** A comma-separated list option (`--kind a,b`), or `undefined`. */
+/**
+ * A repeatable list option (`--kind a --kind b`), or `undefined`. A comma inside one value
+ * still separates items: the old spelling (`--kind a,b`), kept for one release.
+ */
 export function listOption(value: unknown): string[] | undefined {
-  if (typeof value !== "string") return undefined
-  const items = value
-    .split(",")
+  const values = typeof value === "string" ? [value] : Array.isArray(value) ? value : []
+  const items = values
+    .flatMap((v) => String(v).split(","))
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
   return items.length === 0 ? undefined : items
@@ -46,4 +49,20 @@ export function pageOptions(defaultLimit: string): CliOption[] {
 /** `--limit` of a list command: 1 to 1000 (the option has a default, so it is always set). */
 export function pageLimit(value: unknown): number {
   return intOption("limit", value, 1, 1000) as number
+}
+
+/**
+ * Runs `fn`, renaming the library's field in a `ValidationError` to the flag the person typed
+ * (`since` → `--since`), so the message names what they can change.
+ */
+export async function asFlags<T>(flags: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (error) {
+    const field = error instanceof ValidationError ? error.details.field : undefined
+    const flag = typeof field === "string" ? flags[field] : undefined
+    if (flag === undefined || !(error instanceof ValidationError)) throw error
+    const message = error.message.slice(`${field}: `.length)
+    throw new ValidationError(flag, message, { ...error.details, field: flag, option: field })
+  }
 }

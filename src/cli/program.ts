@@ -1,89 +1,98 @@
 import { Command, CommanderError, Option } from "commander"
-import { AgentStoreError, ERROR_STATUS } from "../core/errors.js"
-import type { Store } from "../core/store.js"
-import { openStore } from "../open.js"
-import { paint } from "./format.js"
-import { type CliArgs, type CliCommand, type CliIo, EXIT, type GlobalOptions } from "./io.js"
+import { chooseEntry } from "./dispatch.js"
+import {
+  type CliCommand,
+  type CliIo,
+  type CliOption,
+  type CommandEntry,
+  EXIT,
+  type GlobalOptions,
+} from "./io.js"
+import { type ReportStyle, reportError, reportUsage } from "./report.js"
+import { packageVersion } from "./version.js"
 
-/** Opens the store the global options name, runs `fn`, and closes it. */
-export async function withStore<T>(
-  args: CliArgs,
-  fn: (store: Store) => Promise<T>,
-  options: { migrate?: boolean } = {},
-): Promise<T> {
-  const store = await openStore(args.global.store, {
-    migrate: options.migrate ?? true,
-    ...(args.global.namespace === undefined ? {} : { namespace: args.global.namespace }),
-  })
-  try {
-    return await fn(store)
-  } finally {
-    await store.close()
-  }
-}
-
-/** Prints an error as `error CODE: message` (a stack only with `--verbose`) and returns its exit code. */
-export function reportError(io: CliIo, error: unknown, verbose: boolean): number {
-  if (error instanceof AgentStoreError) {
-    io.stderr.write(`${paint(io, io.stderr, "red", `error ${error.code}`)}: ${error.message}\n`)
-    if (verbose) {
-      if (Object.keys(error.details).length > 0) {
-        io.stderr.write(`details: ${JSON.stringify(error.details)}\n`)
-      }
-      io.stderr.write(`${error.stack ?? ""}\n`)
-    }
-    return ERROR_STATUS[error.code].exit
-  }
-  const e = error as Error
-  io.stderr.write(
-    `${paint(io, io.stderr, "red", "error INTERNAL")}: ${e?.message ?? String(error)}\n`,
-  )
-  if (verbose) io.stderr.write(`${e?.stack ?? ""}\n`)
-  return EXIT.error
-}
+const ENVIRONMENT = `
+Environment:
+  AGENTSTORE_URL        the store when --store is not given (default ./.agentstore)
+  AGENTSTORE_NAMESPACE  the namespace when --namespace is not given (default "default")
+  AGENTSTORE_RETENTION  the retention config file for gc
+  NO_COLOR, FORCE_COLOR turn colour off or on (or --color never|always)
+`
 
 /**
- * Parses `argv` (without `node` and the script) and runs the chosen command.
- * Returns the exit code; never exits the process.
+ * Parses `argv` (without `node` and the script) and runs the chosen command. Only the chosen
+ * command's module is loaded. Returns the exit code; never exits the process.
  */
-export async function runCli(argv: string[], io: CliIo, commands: CliCommand[]): Promise<number> {
-  const program = build(io, commands)
+export async function runCli(argv: string[], io: CliIo, commands: CommandEntry[]): Promise<number> {
+  const style: ReportStyle = { json: argv.includes("--json"), verbose: argv.includes("--verbose") }
+  let usage = ""
+  const program = build(io, commands, style, (message) => {
+    usage = message
+  })
   let code: number | undefined
-  const done = (c: number) => {
-    code = c
-  }
-  for (const command of commands) attach(program, command, io, done)
+  const chosen = chooseEntry(argv, commands)
   try {
+    for (const entry of commands) {
+      const sub = attachEntry(program, entry, io, style)
+      if (entry === chosen)
+        attachRun(sub, entry, await entry.load(), io, argv, (c) => {
+          code = c
+        })
+    }
     await program.parseAsync(argv, { from: "user" })
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.code.startsWith("commander.help") || error.code === "commander.version"
-        ? EXIT.ok
-        : EXIT.usage
+      if (error.code.startsWith("commander.help") || error.code === "commander.version")
+        return EXIT.ok
+      return reportUsage(io, usage || error.message, style)
     }
-    return reportError(io, error, argv.includes("--verbose"))
+    return reportError(io, error, style)
   }
   return code ?? EXIT.ok
 }
 
-function build(io: CliIo, commands: CliCommand[]): Command {
+function output(io: CliIo, style: ReportStyle, onError: (message: string) => void) {
+  return {
+    writeOut: (s: string) => io.stdout.write(s),
+    writeErr: (s: string) => (style.json ? undefined : io.stderr.write(s)),
+    outputError: (s: string, write: (s: string) => void) => {
+      onError(s)
+      if (!style.json) write(s)
+    },
+  }
+}
+
+function build(
+  io: CliIo,
+  commands: CommandEntry[],
+  style: ReportStyle,
+  onError: (message: string) => void,
+): Command {
   const program = new Command("agentstore")
     .description("Inspect, export, import and prune an agentstore.")
+    .version(packageVersion(), "-V, --version", "print the version")
     .addOption(
       new Option(
         "--store <url>",
-        "store URL: a directory, sqlite:<file>, :memory:, postgres://…",
+        "store URL: a directory, sqlite:<file>, :memory:, postgres://… ($AGENTSTORE_URL)",
       ).default(io.env.AGENTSTORE_URL || "./.agentstore"),
     )
-    .option("--namespace <name>", "the namespace (tenant) to work in", io.env.AGENTSTORE_NAMESPACE)
-    .option("--json", "print JSON for scripts", false)
+    .option(
+      "--namespace <name>",
+      "the namespace (tenant) to work in ($AGENTSTORE_NAMESPACE)",
+      io.env.AGENTSTORE_NAMESPACE,
+    )
+    .option("--json", "print JSON for scripts (errors too, on stderr)", false)
     .option("--verbose", "print stack traces and details with errors", false)
+    .addOption(
+      new Option("--color <when>", "colour output")
+        .choices(["auto", "always", "never"])
+        .default("auto"),
+    )
+    .addHelpText("after", ENVIRONMENT)
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
-    })
+    .configureOutput(output(io, style, onError))
   const groups = new Set(
     commands
       .map((c) => c.name.split(" "))
@@ -95,31 +104,50 @@ function build(io: CliIo, commands: CliCommand[]): Command {
       .command(group as string)
       .description(`${group} commands`)
       .exitOverride()
-      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+      .configureOutput(output(io, style, onError))
   }
   return program
 }
 
-function attach(
+function attachEntry(
   program: Command,
-  command: CliCommand,
+  entry: CommandEntry,
   io: CliIo,
-  done: (code: number) => void,
-): void {
-  const words = command.name.split(" ")
+  style: ReportStyle,
+): Command {
+  const words = entry.name.split(" ")
   let parent = program
   for (const word of words.slice(0, -1)) {
     parent = parent.commands.find((c) => c.name() === word) ?? parent
   }
-  const sub = parent
-    .command(`${words.at(-1)}${command.args ? ` ${command.args}` : ""}`)
-    .description(command.summary)
+  return parent
+    .command(`${words.at(-1)}${entry.args ? ` ${entry.args}` : ""}`)
+    .description(entry.summary)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-  for (const option of command.options) {
-    if (option.default === undefined) sub.option(option.flags, option.description)
-    else sub.option(option.flags, option.description, option.default as string)
-  }
+    .configureOutput(output(io, style, () => undefined))
+}
+
+function toOption(option: CliOption): Option {
+  const o = new Option(option.flags, option.description)
+  if (option.repeat)
+    o.argParser((value: string, previous: unknown) => [
+      ...(Array.isArray(previous) ? previous : []),
+      value,
+    ])
+  if (option.default !== undefined) o.default(option.default)
+  if (option.hidden) o.hideHelp()
+  return o
+}
+
+function attachRun(
+  sub: Command,
+  entry: CommandEntry,
+  command: CliCommand,
+  io: CliIo,
+  argv: string[],
+  done: (code: number) => void,
+): void {
+  for (const option of command.options) sub.addOption(toOption(option))
   sub.action(async (...params: unknown[]) => {
     const cmd = params.at(-1) as Command
     const positionals = params
@@ -130,12 +158,14 @@ function attach(
       store: String(all.store),
       json: all.json === true,
       verbose: all.verbose === true,
+      color: all.color as GlobalOptions["color"],
       ...(typeof all.namespace === "string" ? { namespace: all.namespace } : {}),
     }
+    const args = { positionals, options: cmd.opts(), global, argv, creates: entry.creates === true }
     try {
-      done(await command.run({ positionals, options: cmd.opts(), global }, io))
+      done(await command.run(args, { ...io, color: global.color }))
     } catch (error) {
-      done(reportError(io, error, global.verbose))
+      done(reportError(io, error, global))
     }
   })
 }

@@ -1,13 +1,11 @@
-import { once } from "node:events"
-import { createReadStream, createWriteStream } from "node:fs"
-import { resolve } from "node:path"
-import type { Writable } from "node:stream"
 import type { DrilldownSelector } from "../../artifacts/drilldown.js"
 import { ValidationError } from "../../core/errors.js"
+import { openInput } from "../files.js"
 import { bytes, clock, fields, printJson, table } from "../format.js"
+import { CURSOR_FLAGS, moreHint } from "../hints.js"
 import type { CliCommand } from "../io.js"
 import { intOption, listOption, pageLimit, pageOptions } from "../parse.js"
-import { withStore } from "../program.js"
+import { withStore } from "../store.js"
 
 const MEDIA_TYPES: Record<string, string> = {
   json: "application/json",
@@ -26,9 +24,6 @@ function mediaTypeOf(file: string): string | undefined {
 
 /** `agentstore artifacts put <file|->`. */
 export const artifactsPut: CliCommand = {
-  name: "artifacts put",
-  args: "<file>",
-  summary: "store a file (or stdin with '-') as an artifact",
   options: [
     { flags: "--handle <handle>", description: "the name to address it by (default: generated)" },
     {
@@ -42,7 +37,7 @@ export const artifactsPut: CliCommand = {
   async run(args, io) {
     const o = args.options
     const file = args.positionals[0] as string
-    const data = file === "-" ? io.stdin : createReadStream(resolve(io.cwd ?? process.cwd(), file))
+    const data = file === "-" ? io.stdin : await openInput(io, file)
     if (!data) throw new ValidationError("file", "no standard input to read")
     const mediaType = typeof o.mediaType === "string" ? o.mediaType : mediaTypeOf(file)
     const ref = await withStore(args, (store) =>
@@ -63,38 +58,8 @@ export const artifactsPut: CliCommand = {
   },
 }
 
-/** `agentstore artifacts get <handle> [-o FILE]`. */
-export const artifactsGet: CliCommand = {
-  name: "artifacts get",
-  args: "<handle>",
-  summary: "write an artifact's content to stdout or a file",
-  options: [{ flags: "-o, --output <file>", description: "write here instead of stdout" }],
-  async run(args, io) {
-    const handle = args.positionals[0] as string
-    await withStore(args, async (store) => {
-      await store.artifacts.head(handle)
-      const out: Writable | undefined =
-        typeof args.options.output === "string"
-          ? createWriteStream(resolve(io.cwd ?? process.cwd(), args.options.output))
-          : undefined
-      for await (const chunk of store.artifacts.stream(handle)) {
-        if (out) {
-          if (!out.write(chunk)) await once(out, "drain")
-        } else io.stdout.write(Buffer.from(chunk) as never)
-      }
-      if (out) {
-        out.end()
-        await once(out, "finish")
-      }
-    })
-    return 0
-  },
-}
-
 /** `agentstore artifacts list`. */
 export const artifactsList: CliCommand = {
-  name: "artifacts list",
-  summary: "list artifacts, newest first",
   options: [
     { flags: "--session <id>", description: "only this session's" },
     { flags: "--media-type <type>", description: "only this media type" },
@@ -133,7 +98,7 @@ export const artifactsList: CliCommand = {
         ]),
       ),
     )
-    if (page.nextCursor) io.stdout.write(`more: --cursor ${page.nextCursor}\n`)
+    if (page.nextCursor) moreHint(io, args, CURSOR_FLAGS, ["--cursor", page.nextCursor])
     return 0
   },
 }
@@ -183,16 +148,17 @@ function selectorOf(o: Record<string, unknown>): DrilldownSelector {
 
 /** `agentstore artifacts drill <handle> --lines 10:20 | --head N | --keys a,b | --rows 0:10 | --grep RE`. */
 export const artifactsDrill: CliCommand = {
-  name: "artifacts drill",
-  args: "<handle>",
-  summary: "read a slice of an artifact without loading all of it",
   options: [
     {
       flags: "--lines <start:end>",
       description: "lines start..end (0-based, end exclusive; negative from the end)",
     },
     { flags: "--head <chars>", description: "the first N characters" },
-    { flags: "--keys <a,b>", description: "these top-level keys of a JSON object" },
+    {
+      flags: "--keys <key>",
+      description: "a top-level key of a JSON object (repeat for more)",
+      repeat: true,
+    },
     { flags: "--rows <start:end>", description: "rows of NDJSON, CSV or a JSON array" },
     { flags: "--header", description: "with --rows on CSV: the first line names the columns" },
     {
@@ -250,15 +216,29 @@ export const artifactsDrill: CliCommand = {
   },
 }
 
+/** `--grace`: a duration (`1h`, `500ms`); a bare number is milliseconds, the old spelling. */
+function graceOption(value: unknown): number | undefined {
+  if (value === undefined) return undefined
+  if (typeof value === "string" && /^\d+$/.test(value)) {
+    return intOption("grace", value, 0, Number.MAX_SAFE_INTEGER)
+  }
+  const match = typeof value === "string" ? /^(\d{1,12})(ms|s|m|h|d)$/.exec(value) : null
+  if (!match)
+    throw new ValidationError("--grace", "must be a duration like 500ms, 30s, 15m, 1h or 2d")
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as "ms"]
+  return Number(match[1]) * unit
+}
+
 /** `agentstore artifacts gc [--grace MS]`. */
 export const artifactsGc: CliCommand = {
-  name: "artifacts gc",
-  summary: "delete blobs no artifact or change refers to",
   options: [
-    { flags: "--grace <ms>", description: "keep blobs younger than this (default: the library's)" },
+    {
+      flags: "--grace <duration>",
+      description: "keep blobs younger than this: 30s, 15m, 1h… (default: the library's)",
+    },
   ],
   async run(args, io) {
-    const grace = intOption("grace", args.options.grace, 0, Number.MAX_SAFE_INTEGER)
+    const grace = graceOption(args.options.grace)
     const report = await withStore(args, (store) =>
       store.artifacts.gc(grace === undefined ? {} : { graceMs: grace }),
     )

@@ -1,15 +1,13 @@
 import { once } from "node:events"
-import { createReadStream, createWriteStream } from "node:fs"
 import { rename, rm } from "node:fs/promises"
 import { resolve } from "node:path"
 import type { Writable } from "node:stream"
-import { exportBundle } from "../../bundles/export.js"
 import type { BundleCounts } from "../../bundles/format.js"
-import { importBundle } from "../../bundles/import.js"
 import { ValidationError } from "../../core/errors.js"
+import { openInput, openOutput } from "../files.js"
 import { bytes, num, printJson, progress } from "../format.js"
 import type { CliCommand } from "../io.js"
-import { withStore } from "../program.js"
+import { withStore } from "../store.js"
 
 function counted(c: BundleCounts): string {
   const n = (count: number, one: string, many: string) =>
@@ -30,14 +28,12 @@ function counted(c: BundleCounts): string {
 
 /** `agentstore export`. */
 export const exportCommand: CliCommand = {
-  name: "export",
-  summary: "write a checksummed bundle of sessions, an agent, or the whole namespace",
   options: [
     {
       flags: "-o, --output <file>",
       description: "the bundle file ('-' for stdout); .gz compresses",
     },
-    { flags: "--session <ids...>", description: "only these sessions" },
+    { flags: "--session <id...>", description: "only this session (repeat for more)" },
     { flags: "--agent <name>", description: "only this agent's sessions and events" },
     { flags: "--gzip", description: "compress with gzip (default for a .gz file name)" },
   ],
@@ -50,8 +46,9 @@ export const exportCommand: CliCommand = {
     const gzip = o.gzip === true || path.endsWith(".gz")
     const partial = `${path}.partial`
     const bar = progress(io, "export")
+    const out: Writable = toStdout ? (process.stdout as Writable) : await openOutput(partial, path)
+    const { exportBundle } = await import("../../bundles/export.js")
     const result = await withStore(args, async (store) => {
-      const out: Writable = toStdout ? (process.stdout as Writable) : createWriteStream(partial)
       try {
         const r = await exportBundle(store, out, {
           gzip,
@@ -88,10 +85,6 @@ export const exportCommand: CliCommand = {
 
 /** `agentstore import <file>`. */
 export const importCommand: CliCommand = {
-  name: "import",
-  args: "<file>",
-  summary:
-    "verify a bundle completely, then write it in one transaction (fresh ids unless --keep-ids)",
   options: [
     { flags: "--keep-ids", description: "keep the bundle's ids; an id that exists is a conflict" },
     {
@@ -101,11 +94,9 @@ export const importCommand: CliCommand = {
   ],
   async run(args, io) {
     const file = args.positionals[0] as string
-    const source =
-      file === "-"
-        ? io.stdin
-        : createReadStream(resolve(io.cwd ?? process.cwd(), file), { highWaterMark: 1 << 20 })
+    const source = file === "-" ? io.stdin : await openInput(io, file)
     if (!source) throw new ValidationError("file", "no standard input to read")
+    const { importBundle } = await import("../../bundles/import.js")
     const bar = progress(io, "import")
     const check = progress(io, "verify")
     const result = await withStore(args, (store) =>

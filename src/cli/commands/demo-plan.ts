@@ -1,3 +1,6 @@
+import { existsSync } from "node:fs"
+import { mkdir, writeFile } from "node:fs/promises"
+import { dirname, join } from "node:path"
 import type { Store } from "../../core/store.js"
 
 const BEFORE = `export function total(lines: Line[], taxRate: number, discount: number): number {
@@ -20,6 +23,26 @@ it("applies the discount before tax and rounds once", () => {
 })
 `
 
+const ROUND = "export const round = (n: number) => Math.round(n * 100) / 100\n"
+const CHANGELOG = "# Changelog\n"
+
+/** The files the demo plan changes, as they were before it: a checkout to apply it to. */
+const CHECKOUT: Record<string, string> = {
+  "src/invoice.ts": BEFORE,
+  "src/util/round.ts": ROUND,
+  "CHANGELOG.md": CHANGELOG,
+}
+
+/** Writes the demo checkout into `dir` unless `dir` exists; returns whether it wrote. */
+export async function writeDemoCheckout(dir: string): Promise<boolean> {
+  if (existsSync(dir)) return false
+  for (const [path, text] of Object.entries(CHECKOUT)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true })
+    await writeFile(join(dir, path), text)
+  }
+  return true
+}
+
 /** A ready plan of the coder's first session whose changeset touches four files. */
 export async function seedDemoPlan(store: Store): Promise<number> {
   const plan = await store.plans.create({
@@ -41,12 +64,12 @@ export async function seedDemoPlan(store: Store): Promise<number> {
       path: "src/money/round.ts",
       op: "rename",
       oldPath: "src/util/round.ts",
-      before: "export const round = (n: number) => Math.round(n * 100) / 100\n",
+      before: ROUND,
     },
     {
       path: "CHANGELOG.md",
       op: "modify",
-      before: "# Changelog\n",
+      before: CHANGELOG,
       after: "# Changelog\n\n- Invoice totals apply the discount before tax.\n",
     },
   ])

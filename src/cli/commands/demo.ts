@@ -1,17 +1,43 @@
+import { resolve } from "node:path"
 import { printJson } from "../format.js"
 import type { CliCommand } from "../io.js"
-import { withStore } from "../program.js"
+import { withStore } from "../store.js"
 import { seedDemo } from "./demo-data.js"
+import { writeDemoCheckout } from "./demo-plan.js"
 
-/** `agentstore demo`: seeds a realistic store (once) and prints what to try next. */
+/** Where `demo` writes a checkout the demo plan applies to, relative to the working directory. */
+const CHECKOUT = "demo-checkout"
+
+const HINTS = [
+  "sessions list",
+  "sessions show demo-coder-1",
+  "messages list demo-coder-1",
+  "events query --session demo-coder-1",
+  "events summary",
+  "tools list --session demo-coder-1",
+  "plan status demo-plan-1",
+  "plan diff demo-plan-1",
+  `plan apply demo-plan-1 --workspace ${CHECKOUT} --dry-run`,
+  "artifacts list",
+  "artifacts drill demo-run-tests.log --grep AssertionError --context 1",
+  "artifacts drill demo-invoices.csv --rows 0:2 --header",
+  "export -o demo.ndjson.gz",
+  "import demo.ndjson.gz --into copy",
+  "gc --events-max-age 30d --dry-run",
+]
+
+/**
+ * `agentstore demo`: seeds a realistic store (once), writes `./demo-checkout` for the demo
+ * plan, and prints what to try next. Every hint it prints is a command a test runs.
+ */
 export const demoCommand: CliCommand = {
-  name: "demo",
-  summary: "seed a realistic demo store and show what to try next",
   options: [],
   async run(args, io) {
     const counts = await withStore(args, (store) => seedDemo(store))
+    const checkout = resolve(io.cwd ?? process.cwd(), CHECKOUT)
+    await writeDemoCheckout(checkout)
     if (args.global.json) {
-      printJson(io, { store: args.global.store, ...counts })
+      printJson(io, { store: args.global.store, checkout, ...counts })
       return 0
     }
     const bin = io.env.npm_lifecycle_event === "start" ? "node dist/cli/main.js" : "agentstore"
@@ -20,23 +46,10 @@ export const demoCommand: CliCommand = {
     io.stdout.write(
       `${counts.seeded ? "Seeded" : "Already seeded"} the demo store at ${args.global.store}: ` +
         `${counts.agents} agents, ${counts.sessions} sessions, ${counts.messages} messages, ` +
-        `${counts.events} events, ${counts.toolInvocations} tool invocations, ${counts.artifacts} artifacts, ${counts.plans} plan.\n\nTry next:\n` +
-        run("sessions list") +
-        run("sessions show demo-coder-1") +
-        run("messages list demo-coder-1") +
-        run("events query --session demo-coder-1") +
-        run("events summary") +
-        run("tools list --session demo-coder-1") +
-        run("events tail            (Ctrl-C to stop)") +
-        run("plan status demo-plan-1") +
-        run("plan diff demo-plan-1") +
-        run("plan apply demo-plan-1 --workspace ./my-checkout --dry-run") +
-        run("artifacts list") +
-        run("artifacts drill demo-run-tests.log --grep AssertionError --context 1") +
-        run("artifacts drill demo-invoices.csv --rows 0:2 --header") +
-        run("export -o demo.ndjson.gz") +
-        run("import demo.ndjson.gz --into copy") +
-        run("gc --events-max-age 30d --dry-run"),
+        `${counts.events} events, ${counts.toolInvocations} tool invocations, ${counts.artifacts} artifacts, ${counts.plans} plan.\n` +
+        `A checkout for the plan is in ./${CHECKOUT}.\n\nTry next:\n` +
+        HINTS.map(run).join("") +
+        `\nFollow events live (Ctrl-C to stop):\n${run("events tail")}`,
     )
     return 0
   },

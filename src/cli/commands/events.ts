@@ -1,13 +1,14 @@
 import type { Event, EventFilter } from "../../core/types.js"
 import { brief, clock, num, oneLine, paint, printJson, table, truncate } from "../format.js"
+import { moreHint } from "../hints.js"
 import type { CliArgs, CliCommand, CliIo, CliOption } from "../io.js"
-import { intOption, listOption, pageLimit } from "../parse.js"
-import { withStore } from "../program.js"
+import { asFlags, intOption, listOption, pageLimit } from "../parse.js"
+import { withStore } from "../store.js"
 
 const FILTER_OPTIONS: CliOption[] = [
   { flags: "--session <id>", description: "only this session's events" },
   { flags: "--agent <name>", description: "only this agent's events" },
-  { flags: "--kind <kinds>", description: "only these kinds, comma-separated" },
+  { flags: "--kind <kind>", description: "only this kind (repeat for more)", repeat: true },
   { flags: "--parent <id>", description: "only children of this event" },
   { flags: "--since <time>", description: "at or after this time (ISO-8601)" },
   { flags: "--until <time>", description: "before this time (ISO-8601)" },
@@ -24,6 +25,19 @@ function filterOf(args: CliArgs): EventFilter {
   if (typeof o.since === "string") f.since = o.since
   if (typeof o.until === "string") f.until = o.until
   return f
+}
+
+/** The library's filter fields and the flags that set them. */
+const FILTER_FLAGS: Record<string, string> = {
+  sessionId: "--session",
+  agent: "--agent",
+  kinds: "--kind",
+  parentId: "--parent",
+  since: "--since",
+  until: "--until",
+  limit: "--limit",
+  after: "--cursor",
+  before: "--cursor",
 }
 
 const KIND_COLOUR: Record<
@@ -56,23 +70,28 @@ const HEADERS = ["CURSOR", "TIME", "KIND", "AGENT", "SESSION", "TEXT / DATA"]
 
 /** `agentstore events query`. */
 export const eventsQuery: CliCommand = {
-  name: "events query",
-  summary: "list events in cursor (commit) order",
   options: [
     ...FILTER_OPTIONS,
-    { flags: "--after <cursor>", description: "only events after this cursor" },
+    {
+      flags: "--cursor <cursor>",
+      description: "continue after this cursor (before it with --desc)",
+    },
+    { flags: "--after <cursor>", description: "old spelling of --cursor", hidden: true },
     { flags: "--limit <n>", description: "most rows (1-1000)", default: "100" },
     { flags: "--desc", description: "newest first" },
   ],
   async run(args, io) {
     const o = args.options
+    const cursor = o.cursor ?? o.after
     const page = await withStore(args, (store) =>
-      store.events.query({
-        ...filterOf(args),
-        limit: pageLimit(o.limit),
-        order: o.desc ? "desc" : "asc",
-        ...(typeof o.after === "string" ? (o.desc ? { before: o.after } : { after: o.after }) : {}),
-      }),
+      asFlags(FILTER_FLAGS, () =>
+        store.events.query({
+          ...filterOf(args),
+          limit: pageLimit(o.limit),
+          order: o.desc ? "desc" : "asc",
+          ...(typeof cursor === "string" ? (o.desc ? { before: cursor } : { after: cursor }) : {}),
+        }),
+      ),
     )
     if (args.global.json) {
       printJson(io, page)
@@ -80,18 +99,18 @@ export const eventsQuery: CliCommand = {
     }
     if (page.events.length === 0) io.stdout.write("no events\n")
     else io.stdout.write(table(HEADERS, rows(io, page.events)))
-    if (page.nextCursor) io.stdout.write(`more: --after ${page.nextCursor}\n`)
+    if (page.nextCursor) moreHint(io, args, ["--cursor", "--after"], ["--cursor", page.nextCursor])
     return 0
   },
 }
 
 /** `agentstore events summary`. */
 export const eventsSummary: CliCommand = {
-  name: "events summary",
-  summary: "count events by kind, sessions and time range",
   options: FILTER_OPTIONS,
   async run(args, io) {
-    const s = await withStore(args, (store) => store.events.summary(filterOf(args)))
+    const s = await withStore(args, (store) =>
+      asFlags(FILTER_FLAGS, () => store.events.summary(filterOf(args))),
+    )
     if (args.global.json) {
       printJson(io, s)
       return 0
@@ -113,22 +132,25 @@ export const eventsSummary: CliCommand = {
 
 /** `agentstore events tail`: prints the newest events, then follows new ones until Ctrl-C. */
 export const eventsTail: CliCommand = {
-  name: "events tail",
-  summary: "follow events live until Ctrl-C",
   options: [
     ...FILTER_OPTIONS.filter((o) => !/--since|--until/.test(o.flags)),
     {
-      flags: "--last <n>",
-      description: "print this many recent events first (0-1000)",
-      default: "10",
+      flags: "--latest <n>",
+      description: "print this many recent events first (0-1000, default 10)",
     },
+    { flags: "--last <n>", description: "old spelling of --latest", hidden: true },
     { flags: "--max <n>", description: "stop after printing this many events" },
     { flags: "--interval <ms>", description: "re-read at least this often while idle" },
   ],
   async run(args, io) {
     const o = args.options
     const filter = filterOf(args)
-    const last = intOption("last", o.last, 0, 1000) as number
+    const last = intOption(
+      o.latest === undefined && o.last !== undefined ? "last" : "latest",
+      o.latest ?? o.last ?? "10",
+      0,
+      1000,
+    ) as number
     const max = intOption("max", o.max, 1)
     const interval = intOption("interval", o.interval, 10, 60_000)
     const stop = new AbortController()

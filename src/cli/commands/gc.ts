@@ -2,12 +2,33 @@ import { existsSync, readFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { sweepImportStaging } from "../../bundles/staging.js"
 import { ValidationError } from "../../core/errors.js"
-import { policyFor, type RetentionPolicy } from "../../retention/policy.js"
+import { policyFor, type RetentionPolicy, resolvePolicy } from "../../retention/policy.js"
 import type { RetentionReport } from "../../retention/run.js"
+import { confirm, YES_OPTION } from "../confirm.js"
 import { bytes, num, printJson, progress, table } from "../format.js"
 import type { CliArgs, CliCommand, CliIo } from "../io.js"
-import { intOption, listOption } from "../parse.js"
-import { withStore } from "../program.js"
+import { asFlags, intOption, listOption } from "../parse.js"
+import { withStore } from "../store.js"
+
+/** Policy fields, the option that sets each and its flag. */
+const POLICY_FLAGS: [string, string, string][] = [
+  ["policy.events.maxAge", "eventsMaxAge", "--events-max-age"],
+  ["policy.events.maxPerSession", "eventsPerSession", "--events-per-session"],
+  ["policy.events.maxPerAgent", "eventsPerAgent", "--events-per-agent"],
+  ["policy.messages.maxAge", "messagesMaxAge", "--messages-max-age"],
+  ["policy.toolInvocations.maxAge", "toolsMaxAge", "--tools-max-age"],
+  ["policy.sessions.maxAge", "sessionsMaxAge", "--sessions-max-age"],
+]
+
+/** Field → flag for the flags given (a value from a config file keeps its field's name). */
+function givenFlags(args: CliArgs): Record<string, string> {
+  return Object.fromEntries(
+    POLICY_FLAGS.filter(([, key]) => args.options[key] !== undefined).map(([f, , flag]) => [
+      f,
+      flag,
+    ]),
+  )
+}
 
 function configPath(args: CliArgs, io: CliIo): string | undefined {
   const cwd = io.cwd ?? process.cwd()
@@ -50,8 +71,6 @@ function readPolicy(args: CliArgs, io: CliIo, namespace: string): RetentionPolic
 
 /** `agentstore gc`: applies the retention policy in small batches and reclaims space. */
 export const gcCommand: CliCommand = {
-  name: "gc",
-  summary: "apply the retention policy (config file and/or flags) and reclaim space",
   options: [
     {
       flags: "--config <file>",
@@ -72,15 +91,18 @@ export const gcCommand: CliCommand = {
       flags: "--sessions-max-age <duration>",
       description: "delete sessions not updated for this long",
     },
-    { flags: "--pin <ids>", description: "session ids to keep, comma-separated" },
+    { flags: "--pin <id>", description: "a session to keep (repeat for more)", repeat: true },
     { flags: "--batch-size <n>", description: "rows per delete transaction", default: "500" },
     { flags: "--dry-run", description: "count what would be deleted; delete nothing" },
+    YES_OPTION,
   ],
   async run(args, io) {
     const bar = progress(io, "gc")
     const dryRun = args.options.dryRun === true
-    const retention = await withStore(args, (store) => {
+    const retention = await withStore(args, async (store) => {
       const policy = readPolicy(args, io, store.namespace)
+      await asFlags(givenFlags(args), async () => resolvePolicy(policy))
+      if (!dryRun) await confirm(io, args, "deleting what the policy selects")
       return store.retention.run({
         policy,
         dryRun,

@@ -1,58 +1,182 @@
-import type { CliCommand } from "../io.js"
-import {
-  artifactsDrill,
-  artifactsGc,
-  artifactsGet,
-  artifactsList,
-  artifactsPut,
-} from "./artifacts.js"
-import { exportCommand, importCommand } from "./bundle.js"
-import { demoCommand } from "./demo.js"
-import { eventsQuery, eventsSummary, eventsTail } from "./events.js"
-import { gcCommand } from "./gc.js"
-import { initCommand } from "./init.js"
-import { messagesAppend, messagesList } from "./messages.js"
-import { migrateCommand } from "./migrate.js"
-import { planApply, planCancel, planDiff, planList, planStatus } from "./plan.js"
-import {
-  sessionsDelete,
-  sessionsList,
-  sessionsPin,
-  sessionsRename,
-  sessionsShow,
-  sessionsUnpin,
-} from "./sessions.js"
-import { toolsList, toolsShow } from "./tools.js"
+import type { CliCommand, CommandEntry } from "../io.js"
 
-/** Every command, in the order `--help` lists them. */
-export const COMMANDS: CliCommand[] = [
-  initCommand,
-  migrateCommand,
-  sessionsList,
-  sessionsShow,
-  sessionsRename,
-  sessionsDelete,
-  sessionsPin,
-  sessionsUnpin,
-  messagesList,
-  messagesAppend,
-  eventsQuery,
-  eventsSummary,
-  eventsTail,
-  toolsList,
-  toolsShow,
-  planList,
-  planStatus,
-  planDiff,
-  planApply,
-  planCancel,
-  artifactsPut,
-  artifactsGet,
-  artifactsList,
-  artifactsDrill,
-  artifactsGc,
-  exportCommand,
-  importCommand,
-  gcCommand,
-  demoCommand,
+type Loader = () => Promise<CliCommand>
+
+function entry(
+  name: string,
+  summary: string,
+  load: Loader,
+  extra: { args?: string; creates?: boolean } = {},
+): CommandEntry {
+  return { name, summary, load, ...extra }
+}
+
+const sessions = () => import("./sessions.js")
+const messages = () => import("./messages.js")
+const events = () => import("./events.js")
+const tools = () => import("./tools.js")
+const plan = () => import("./plan.js")
+const artifacts = () => import("./artifacts.js")
+const bundle = () => import("./bundle.js")
+
+/**
+ * Every command, in the order `--help` lists them. Only names and summaries live here: a
+ * command's module (its options and `run`) is imported when the command is chosen.
+ */
+export const COMMANDS: CommandEntry[] = [
+  entry(
+    "init",
+    "create the store and bring its schema up to date",
+    async () => (await import("./init.js")).initCommand,
+    { creates: true },
+  ),
+  entry(
+    "migrate",
+    "show or change the schema version (going down needs --allow-down)",
+    async () => (await import("./migrate.js")).migrateCommand,
+  ),
+  entry(
+    "sessions list",
+    "list sessions, newest first",
+    async () => (await sessions()).sessionsList,
+  ),
+  entry(
+    "sessions show",
+    "show one session with its usage and activity",
+    async () => (await sessions()).sessionsShow,
+    { args: "<id>" },
+  ),
+  entry(
+    "sessions rename",
+    "change a session's title",
+    async () => (await sessions()).sessionsRename,
+    {
+      args: "<id> <title>",
+    },
+  ),
+  entry(
+    "sessions delete",
+    "delete a session with its messages, events and tool invocations",
+    async () => (await sessions()).sessionsDelete,
+    { args: "<id>" },
+  ),
+  entry(
+    "sessions pin",
+    "keep a session whatever the retention policy says",
+    async () => (await sessions()).sessionsPin,
+    { args: "<id>" },
+  ),
+  entry(
+    "sessions unpin",
+    "let retention apply again",
+    async () => (await sessions()).sessionsUnpin,
+    {
+      args: "<id>",
+    },
+  ),
+  entry(
+    "messages list",
+    "print a session's transcript",
+    async () => (await messages()).messagesList,
+    {
+      args: "<session>",
+    },
+  ),
+  entry(
+    "messages append",
+    "append one message to a session's transcript",
+    async () => (await messages()).messagesAppend,
+    { args: "<session>", creates: true },
+  ),
+  entry(
+    "events query",
+    "list events in cursor (commit) order",
+    async () => (await events()).eventsQuery,
+  ),
+  entry(
+    "events summary",
+    "count events by kind, sessions and time range",
+    async () => (await events()).eventsSummary,
+  ),
+  entry("events tail", "follow events live until Ctrl-C", async () => (await events()).eventsTail),
+  entry("tools list", "list tool invocations, newest first", async () => (await tools()).toolsList),
+  entry("tools show", "show one tool invocation in full", async () => (await tools()).toolsShow, {
+    args: "<id>",
+  }),
+  entry("plan list", "list plans, newest first", async () => (await plan()).planList),
+  entry(
+    "plan status",
+    "show a plan, what its changeset does and every recorded change",
+    async () => (await plan()).planStatus,
+    { args: "<id>" },
+  ),
+  entry(
+    "plan diff",
+    "print the plan's net diff (unified, git-style) or a per-file stat",
+    async () => (await plan()).planDiff,
+    { args: "<id>" },
+  ),
+  entry(
+    "plan apply",
+    "apply the plan's changes to a workspace directory",
+    async () => (await plan()).planApply,
+    { args: "<id>" },
+  ),
+  entry(
+    "plan cancel",
+    "cancel a plan: remove its changes and the blobs only they used",
+    async () => (await plan()).planCancel,
+    { args: "<id>" },
+  ),
+  entry(
+    "artifacts put",
+    "store a file (or stdin with '-') as an artifact",
+    async () => (await artifacts()).artifactsPut,
+    { args: "<file>", creates: true },
+  ),
+  entry(
+    "artifacts get",
+    "write an artifact's content to stdout or a file",
+    async () => (await import("./artifacts-get.js")).artifactsGet,
+    { args: "<handle>" },
+  ),
+  entry(
+    "artifacts list",
+    "list artifacts, newest first",
+    async () => (await artifacts()).artifactsList,
+  ),
+  entry(
+    "artifacts drill",
+    "read a slice of an artifact without loading all of it",
+    async () => (await artifacts()).artifactsDrill,
+    { args: "<handle>" },
+  ),
+  entry(
+    "artifacts gc",
+    "delete blobs no artifact or change refers to",
+    async () => (await artifacts()).artifactsGc,
+  ),
+  entry(
+    "export",
+    "write a checksummed bundle of sessions, an agent, or the whole namespace",
+    async () => (await bundle()).exportCommand,
+  ),
+  entry(
+    "import",
+    "verify a bundle completely, then write it in one transaction (fresh ids unless --keep-ids)",
+    async () => (await bundle()).importCommand,
+    { args: "<file>", creates: true },
+  ),
+  entry(
+    "gc",
+    "apply the retention policy (config file and/or flags) and reclaim space",
+    async () => (await import("./gc.js")).gcCommand,
+  ),
+  entry(
+    "demo",
+    "seed a realistic demo store and show what to try next",
+    async () => (await import("./demo.js")).demoCommand,
+    { creates: true },
+  ),
+  entry("version", "print the version", async () => (await import("./version.js")).versionCommand),
 ]

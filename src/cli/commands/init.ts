@@ -1,11 +1,9 @@
 import { printJson } from "../format.js"
 import type { CliCommand } from "../io.js"
-import { withStore } from "../program.js"
+import { withStore } from "../store.js"
 
 /** `agentstore init`: creates the store (directory, database, schema) if it does not exist. */
 export const initCommand: CliCommand = {
-  name: "init",
-  summary: "create the store and bring its schema up to date",
   options: [],
   async run(args, io) {
     const status = await withStore(args, (store) => store.migrationStatus())

@@ -1,9 +1,10 @@
 import { ValidationError } from "../../core/errors.js"
 import type { Json, Message } from "../../core/types.js"
 import { brief, clock, printJson, table } from "../format.js"
+import { moreHint } from "../hints.js"
 import type { CliCommand } from "../io.js"
 import { intOption, jsonOption, pageLimit } from "../parse.js"
-import { withStore } from "../program.js"
+import { withStore } from "../store.js"
 
 /** Text of a message's content for a table: strings as they are, parts by their text. */
 export function contentText(content: Json): string {
@@ -22,12 +23,10 @@ export function contentText(content: Json): string {
 
 /** `agentstore messages list <session>`. */
 export const messagesList: CliCommand = {
-  name: "messages list",
-  args: "<session>",
-  summary: "print a session's transcript",
   options: [
-    { flags: "--latest <n>", description: "only the newest n messages" },
+    { flags: "--latest <n>", description: "only the newest n messages (1-1000)" },
     { flags: "--after <sequence>", description: "only messages after this sequence" },
+    { flags: "--before <sequence>", description: "only messages before this sequence" },
     { flags: "--limit <n>", description: "most rows (1-1000)", default: "100" },
   ],
   async run(args, io) {
@@ -35,10 +34,12 @@ export const messagesList: CliCommand = {
     const sessionId = args.positionals[0] as string
     const latest = intOption("latest", o.latest, 1, 1000)
     const after = intOption("after", o.after, 0, Number.MAX_SAFE_INTEGER)
+    const before = intOption("before", o.before, 0, Number.MAX_SAFE_INTEGER)
     const page = await withStore(args, (store) =>
       store.messages.list(sessionId, {
         ...(latest === undefined ? { limit: pageLimit(o.limit) } : { latest }),
         ...(after === undefined ? {} : { after }),
+        ...(before === undefined ? {} : { before }),
       }),
     )
     if (args.global.json) {
@@ -62,8 +63,10 @@ export const messagesList: CliCommand = {
         80,
       ),
     )
-    if (page.hasMore && page.nextCursor !== undefined)
-      io.stdout.write(`more: --after ${page.nextCursor}\n`)
+    if (page.hasMore && page.nextCursor !== undefined) {
+      const flag = latest === undefined ? "--after" : "--before"
+      moreHint(io, args, [flag], [flag, String(page.nextCursor)])
+    }
     return 0
   },
 }
@@ -77,9 +80,6 @@ async function readAll(input: AsyncIterable<Buffer | string> | undefined): Promi
 
 /** `agentstore messages append <session> --role R (--content TEXT | --content-json JSON | stdin)`. */
 export const messagesAppend: CliCommand = {
-  name: "messages append",
-  args: "<session>",
-  summary: "append one message to a session's transcript",
   options: [
     { flags: "--role <role>", description: "user, assistant, system, tool…", default: "user" },
     { flags: "--content <text>", description: "the message text (else read from stdin)" },

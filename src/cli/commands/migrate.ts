@@ -1,17 +1,16 @@
-import { ValidationError } from "../../core/errors.js"
+import { confirm, YES_OPTION } from "../confirm.js"
 import { clock, printJson, progress, table } from "../format.js"
 import type { CliCommand } from "../io.js"
 import { intOption } from "../parse.js"
-import { withStore } from "../program.js"
+import { withStore } from "../store.js"
 
 /** `agentstore migrate [--status] [--to N] [--allow-down]`. */
 export const migrateCommand: CliCommand = {
-  name: "migrate",
-  summary: "show or change the schema version (going down needs --allow-down)",
   options: [
     { flags: "--status", description: "only show applied and known versions" },
     { flags: "--to <version>", description: "target version (default: latest)" },
-    { flags: "--allow-down", description: "confirm a downgrade, which drops tables and data" },
+    YES_OPTION,
+    { flags: "--allow-down", description: "old spelling of --yes for --to", hidden: true },
   ],
   async run(args, io) {
     return withStore(
@@ -25,9 +24,10 @@ export const migrateCommand: CliCommand = {
         }
         const target = intOption("to", args.options.to, 0, before.latest) ?? before.latest
         if (target < before.current && args.options.allowDown !== true) {
-          throw new ValidationError(
-            "--to",
-            `going down from ${before.current} to ${target} drops data; add --allow-down to confirm`,
+          await confirm(
+            io,
+            args,
+            `going down from ${before.current} to ${target} drops tables and data and`,
           )
         }
         const bar = progress(io, "migrate")

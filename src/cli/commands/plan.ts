@@ -1,10 +1,12 @@
 import { resolve } from "node:path"
 import type { Plan } from "../../changesets/plan-types.js"
 import { ValidationError } from "../../core/errors.js"
-import { ago, bytes, fields, num, paint, printJson, table } from "../format.js"
+import { confirm, YES_OPTION } from "../confirm.js"
+import { ago, bytes, colours, fields, num, paint, printJson, table } from "../format.js"
+import { CURSOR_FLAGS, moreHint } from "../hints.js"
 import type { CliCommand, CliIo } from "../io.js"
 import { pageLimit, pageOptions } from "../parse.js"
-import { withStore } from "../program.js"
+import { withStore } from "../store.js"
 
 function status(io: CliIo, plan: Plan): string {
   const s = plan.status
@@ -24,8 +26,6 @@ function status(io: CliIo, plan: Plan): string {
 
 /** `agentstore plan list`. */
 export const planList: CliCommand = {
-  name: "plan list",
-  summary: "list plans, newest first",
   options: [
     { flags: "--session <id>", description: "only this session's plans" },
     { flags: "--status <status>", description: "executing, ready, applied, cancelled or failed" },
@@ -57,16 +57,13 @@ export const planList: CliCommand = {
         page.items.map((p) => [p.id, status(io, p), p.title, p.sessionId ?? "-", ago(p.updatedAt)]),
       ),
     )
-    if (page.nextCursor) io.stdout.write(`more: --cursor ${page.nextCursor}\n`)
+    if (page.nextCursor) moreHint(io, args, CURSOR_FLAGS, ["--cursor", page.nextCursor])
     return 0
   },
 }
 
 /** `agentstore plan status <id>`: the plan, its summary and its recorded entries. */
 export const planStatus: CliCommand = {
-  name: "plan status",
-  args: "<id>",
-  summary: "show a plan, what its changeset does and every recorded change",
   options: [],
   async run(args, io) {
     const id = args.positionals[0] as string
@@ -121,7 +118,7 @@ export const planStatus: CliCommand = {
 }
 
 function colourDiff(io: CliIo, text: string): string {
-  if (!io.stdout.isTTY || io.env.NO_COLOR !== undefined) return text
+  if (!colours(io, io.stdout)) return text
   return text
     .split("\n")
     .map((line) =>
@@ -140,12 +137,9 @@ function colourDiff(io: CliIo, text: string): string {
 
 /** `agentstore plan diff <id> [--stat] [--path P…]`. */
 export const planDiff: CliCommand = {
-  name: "plan diff",
-  args: "<id>",
-  summary: "print the plan's net diff (unified, git-style) or a per-file stat",
   options: [
     { flags: "--stat", description: "files with lines added and removed instead of the diff" },
-    { flags: "--path <paths...>", description: "only these paths" },
+    { flags: "--path <path...>", description: "only this path (repeat for more)" },
   ],
   async run(args, io) {
     const id = args.positionals[0] as string
@@ -155,7 +149,19 @@ export const planDiff: CliCommand = {
         store.plans.diff(id, { format: "structured", ...paths }),
       )
       if (args.global.json) {
-        printJson(io, files)
+        printJson(
+          io,
+          args.options.stat === true
+            ? files.map(({ op, path, oldPath, binary, added, removed }) => ({
+                op,
+                path,
+                oldPath,
+                binary,
+                added,
+                removed,
+              }))
+            : files,
+        )
         return 0
       }
       io.stdout.write(
@@ -179,9 +185,6 @@ export const planDiff: CliCommand = {
 
 /** `agentstore plan apply <id> --workspace DIR [--dry-run] [--force]`. */
 export const planApply: CliCommand = {
-  name: "plan apply",
-  args: "<id>",
-  summary: "apply the plan's changes to a workspace directory",
   options: [
     { flags: "--workspace <dir>", description: "the directory to change" },
     { flags: "--dry-run", description: "show what would change and any conflicts; write nothing" },
@@ -223,14 +226,14 @@ export const planApply: CliCommand = {
 
 /** `agentstore plan cancel <id>`. */
 export const planCancel: CliCommand = {
-  name: "plan cancel",
-  args: "<id>",
-  summary: "cancel a plan: remove its changes and the blobs only they used",
-  options: [],
+  options: [YES_OPTION],
   async run(args, io) {
-    const result = await withStore(args, (store) =>
-      store.plans.cancel(args.positionals[0] as string),
-    )
+    const id = args.positionals[0] as string
+    const result = await withStore(args, async (store) => {
+      await store.plans.get(id)
+      await confirm(io, args, `cancelling plan ${id} (its recorded changes are removed)`)
+      return store.plans.cancel(id)
+    })
     if (args.global.json) printJson(io, result)
     else
       io.stdout.write(

@@ -1,8 +1,10 @@
 import type { Session } from "../../core/types.js"
-import { ago, clock, fields, num, paint, printJson, table } from "../format.js"
+import { confirm, YES_OPTION } from "../confirm.js"
+import { ago, clock, fields, num, printJson, table } from "../format.js"
+import { CURSOR_FLAGS, moreHint } from "../hints.js"
 import type { CliCommand, CliIo } from "../io.js"
 import { pageLimit, pageOptions } from "../parse.js"
-import { withStore } from "../program.js"
+import { withStore } from "../store.js"
 
 function tokens(s: Session): string {
   return num(s.usage.total || s.usage.input + s.usage.output)
@@ -14,8 +16,6 @@ function pinned(s: Session): boolean {
 
 /** `agentstore sessions list`. */
 export const sessionsList: CliCommand = {
-  name: "sessions list",
-  summary: "list sessions, newest first",
   options: [
     { flags: "--agent <name>", description: "only this agent's sessions" },
     ...pageOptions("50"),
@@ -54,17 +54,13 @@ export const sessionsList: CliCommand = {
         48,
       ),
     )
-    if (page.nextCursor)
-      io.stdout.write(paint(io, io.stdout, "dim", `more: --cursor ${page.nextCursor}\n`))
+    if (page.nextCursor) moreHint(io, args, CURSOR_FLAGS, ["--cursor", page.nextCursor])
     return 0
   },
 }
 
 /** `agentstore sessions show <id>`. */
 export const sessionsShow: CliCommand = {
-  name: "sessions show",
-  args: "<id>",
-  summary: "show one session with its usage and activity",
   options: [],
   async run(args, io) {
     const id = args.positionals[0] as string
@@ -115,9 +111,6 @@ function printSession(io: CliIo, s: Session, events: number, tools: number): voi
 
 /** `agentstore sessions rename <id> <title>`. */
 export const sessionsRename: CliCommand = {
-  name: "sessions rename",
-  args: "<id> <title>",
-  summary: "change a session's title",
   options: [],
   async run(args, io) {
     const [id, title] = args.positionals as [string, string]
@@ -130,13 +123,14 @@ export const sessionsRename: CliCommand = {
 
 /** `agentstore sessions delete <id>`. */
 export const sessionsDelete: CliCommand = {
-  name: "sessions delete",
-  args: "<id>",
-  summary: "delete a session with its messages, events and tool invocations",
-  options: [],
+  options: [YES_OPTION],
   async run(args, io) {
     const id = args.positionals[0] as string
-    await withStore(args, (store) => store.sessions.delete(id))
+    await withStore(args, async (store) => {
+      await store.sessions.get(id)
+      await confirm(io, args, `deleting session ${id} with its messages, events and tool calls`)
+      await store.sessions.delete(id)
+    })
     if (args.global.json) printJson(io, { deleted: id })
     else io.stdout.write(`deleted session ${id}\n`)
     return 0
@@ -145,11 +139,6 @@ export const sessionsDelete: CliCommand = {
 
 function pinCommand(pin: boolean): CliCommand {
   return {
-    name: pin ? "sessions pin" : "sessions unpin",
-    args: "<id>",
-    summary: pin
-      ? "keep a session whatever the retention policy says"
-      : "let retention apply again",
     options: [],
     async run(args, io) {
       const id = args.positionals[0] as string

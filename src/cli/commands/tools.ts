@@ -1,8 +1,9 @@
 import type { ToolInvocation, ToolStatus } from "../../core/types.js"
 import { brief, clock, fields, paint, printJson, table } from "../format.js"
+import { CURSOR_FLAGS, moreHint } from "../hints.js"
 import type { CliCommand, CliIo } from "../io.js"
 import { pageLimit, pageOptions } from "../parse.js"
-import { withStore } from "../program.js"
+import { withStore } from "../store.js"
 
 function status(io: CliIo, s: ToolStatus): string {
   const colour =
@@ -12,8 +13,6 @@ function status(io: CliIo, s: ToolStatus): string {
 
 /** `agentstore tools list`. */
 export const toolsList: CliCommand = {
-  name: "tools list",
-  summary: "list tool invocations, newest first",
   options: [
     { flags: "--session <id>", description: "only this session's" },
     { flags: "--tool <name>", description: "only this tool" },
@@ -53,16 +52,13 @@ export const toolsList: CliCommand = {
         ]),
       ),
     )
-    if (page.nextCursor) io.stdout.write(`more: --cursor ${page.nextCursor}\n`)
+    if (page.nextCursor) moreHint(io, args, CURSOR_FLAGS, ["--cursor", page.nextCursor])
     return 0
   },
 }
 
 /** `agentstore tools show <id>`. */
 export const toolsShow: CliCommand = {
-  name: "tools show",
-  args: "<id>",
-  summary: "show one tool invocation in full",
   options: [],
   async run(args, io) {
     const t: ToolInvocation = await withStore(args, (store) =>

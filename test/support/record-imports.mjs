@@ -1,0 +1,4 @@
+// `node --import ./record-imports.mjs …` logs the modules the process loads (see import-hooks.mjs).
+import { register } from "node:module"
+
+register("./import-hooks.mjs", import.meta.url)
