@@ -128,8 +128,8 @@ async function grep(source: DrilldownSource, s: Record<string, unknown>): Promis
   if (s.ignoreCase !== undefined && typeof s.ignoreCase !== "boolean") {
     throw new ValidationError("selector.ignoreCase", "must be a boolean")
   }
-  const regex = compilePattern(s.pattern, s.ignoreCase === true)
+  const pattern = compilePattern(s.pattern, s.ignoreCase === true)
   const context = s.context === undefined ? 0 : checkInt("selector.context", s.context, 0, 20)
   const max = s.max === undefined ? 100 : checkInt("selector.max", s.max, 1, 1000)
-  return { kind: "grep", ...(await grepLines(source, regex, context, max)) }
+  return { kind: "grep", ...(await grepLines(source, pattern, context, max)) }
 }

@@ -1,5 +1,6 @@
 import { ValidationError } from "../core/errors.js"
-import { type DrilldownSource, decodeUtf8, splitLines } from "./text-stream.js"
+import { GREP_LIMITS, type GrepLimits, type GrepPattern, LineMatcher } from "./grep-worker.js"
+import { type DrilldownSource, decodeUtf8, type RawLine, splitLines } from "./text-stream.js"
 
 /** Longest grep pattern, in characters. */
 const MAX_PATTERN_LENGTH = 256
@@ -15,12 +16,13 @@ export interface GrepMatch {
 }
 
 /**
- * Compiles a grep pattern (Unicode mode) after refusing shapes that can backtrack for ever:
- * back-references and a quantified group that itself holds a quantifier or an alternation
- * (`(a+)+`, `(a|aa)*`). Patterns are capped at 256 characters and lines at 64 KiB, so a match
- * attempt is bounded.
+ * Checks a grep pattern (a JavaScript regular expression, Unicode mode) and returns its source
+ * and flags. Refused early, as `ValidationError`: patterns over 256 characters, back-references,
+ * and a quantified group that itself holds a quantifier or an alternation (`(a+)+`, `(a|aa)*`).
+ * Other patterns that backtrack (`a*a*b`, lookarounds) are stopped by the time limits of
+ * `grepLines`.
  */
-export function compilePattern(pattern: unknown, ignoreCase: boolean): RegExp {
+export function compilePattern(pattern: unknown, ignoreCase: boolean): GrepPattern {
   if (typeof pattern !== "string" || pattern.length === 0) {
     throw new ValidationError("selector.pattern", "must be a non-empty string")
   }
@@ -39,8 +41,10 @@ export function compilePattern(pattern: unknown, ignoreCase: boolean): RegExp {
       "a quantified group may not contain another quantifier or an alternation (runaway pattern)",
     )
   }
+  const flags = ignoreCase ? "iu" : "u"
   try {
-    return new RegExp(pattern, ignoreCase ? "iu" : "u")
+    new RegExp(pattern, flags)
+    return { source: pattern, flags }
   } catch (error) {
     throw new ValidationError(
       "selector.pattern",
@@ -76,38 +80,76 @@ function hasNestedQuantifier(pattern: string): boolean {
 }
 
 /**
- * Lines matching `regex`, with `context` lines around each. The scan stops once `max` matches
- * have their context; `truncated` then says it stopped before the end of the artifact.
+ * Lines matching `pattern`, with `context` lines around each. The scan stops once `max` matches
+ * have their context; `truncated` then says it stopped before the end of the artifact. Matching
+ * runs on a worker thread (one piece of content ahead of the reader) under `limits`: past them
+ * the grep fails with `UnavailableError` (`details.reason = "grep_timeout"`).
  */
 export async function grepLines(
   source: DrilldownSource,
-  regex: RegExp,
+  pattern: GrepPattern,
   context: number,
   max: number,
+  limits: GrepLimits = GREP_LIMITS,
 ): Promise<{ matches: GrepMatch[]; truncated: boolean }> {
-  const matches: GrepMatch[] = []
-  let pending: GrepMatch[] = []
-  const recent: string[] = []
-  let index = 0
-  for await (const batch of splitLines(source.stream(), GREP_LINE_CAP)) {
-    for (const raw of batch) {
-      if (matches.length === max && pending.length === 0) return { matches, truncated: true }
-      const text = decodeUtf8(raw.bytes)
-      if (pending.length > 0) {
-        for (const match of pending) match.after.push(text)
-        pending = pending.filter((match) => match.after.length < context)
+  const matcher = new LineMatcher(pattern, limits)
+  const collector = new GrepCollector(context, max)
+  try {
+    let previous: { lines: RawLine[]; hits: Promise<number[]> } | undefined
+    for await (const lines of splitLines(source.stream(), GREP_LINE_CAP)) {
+      const hits = matcher.match(lines)
+      if (previous && collector.add(previous.lines, await previous.hits)) {
+        return { matches: collector.matches, truncated: true }
       }
-      if (matches.length < max && regex.test(text)) {
-        const match = { line: index, text, before: recent.slice(), after: [] }
-        matches.push(match)
-        if (context > 0) pending.push(match)
-      }
-      if (context > 0) {
-        recent.push(text)
-        if (recent.length > context) recent.shift()
-      }
-      index++
+      previous = { lines, hits }
     }
+    const stopped = previous !== undefined && collector.add(previous.lines, await previous.hits)
+    return { matches: collector.matches, truncated: stopped }
+  } finally {
+    matcher.close()
   }
-  return { matches, truncated: false }
+}
+
+/** Turns matching line numbers into matches with context, line by line. */
+class GrepCollector {
+  readonly matches: GrepMatch[] = []
+  readonly #context: number
+  readonly #max: number
+  #pending: GrepMatch[] = []
+  #recent: Uint8Array[] = []
+  #index = 0
+
+  constructor(context: number, max: number) {
+    this.#context = context
+    this.#max = max
+  }
+
+  /** Takes the next lines and which of them matched; true when the scan can stop. */
+  add(lines: readonly RawLine[], hits: readonly number[]): boolean {
+    let next = 0
+    for (const [i, line] of lines.entries()) {
+      if (this.matches.length === this.#max && this.#pending.length === 0) return true
+      const hit = hits[next] === i
+      if (hit) next++
+      if (this.#pending.length > 0) {
+        const text = decodeUtf8(line.bytes)
+        for (const match of this.#pending) match.after.push(text)
+        this.#pending = this.#pending.filter((match) => match.after.length < this.#context)
+      }
+      if (hit && this.matches.length < this.#max) this.#record(line.bytes)
+      if (this.#context > 0) {
+        this.#recent.push(line.bytes)
+        if (this.#recent.length > this.#context) this.#recent.shift()
+      }
+      this.#index++
+    }
+    return false
+  }
+
+  #record(bytes: Uint8Array): void {
+    const before = this.#recent.map(decodeUtf8)
+    const match = { line: this.#index, text: decodeUtf8(bytes), before, after: [] }
+    this.matches.push(match)
+    if (this.#context > 0) this.#pending.push(match)
+  }
 }
