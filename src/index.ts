@@ -71,7 +71,12 @@ export type { PlanDiffOptions, PlansApi } from "./changesets/plans.js"
 export { type ChangeSummary, summarizeChanges } from "./changesets/summarize.js"
 export type { ChangeContent, ChangeOp, ChangeRef, ContentSource } from "./changesets/types.js"
 export { formatUnified } from "./changesets/unified.js"
-export type { ArtifactListSpec, ArtifactOps, BlobOps } from "./core/artifact-backend.js"
+export type {
+  ArtifactListSpec,
+  ArtifactOps,
+  BlobOps,
+  DbBlobChunk,
+} from "./core/artifact-backend.js"
 export type { ArtifactRef, ArtifactRow, DbBlobRow } from "./core/artifact-rows.js"
 export type {
   Backend,

@@ -65,7 +65,9 @@ export interface BlobStore {
   get(sha256: string): Promise<Uint8Array>
   /**
    * Streams a blob or a byte range of it. A whole-blob stream verifies the hash at its end and
-   * fails with `IntegrityError` on mismatch; a partial range cannot be verified and is not.
+   * fails with `IntegrityError` on mismatch. A range of the in-database store is verified chunk
+   * by chunk (each 1 MiB chunk against its stored SHA-256); a range of the filesystem store is
+   * not verified (docs/artifacts.md, "What is verified where").
    * Missing → `NotFoundError` (raised before the first chunk).
    */
   stream(sha256: string, range?: ByteRange): AsyncIterable<Uint8Array>

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto"
-import type { BlobOps } from "../core/artifact-backend.js"
+import type { BlobOps, DbBlobChunk } from "../core/artifact-backend.js"
 import { IntegrityError, NotFoundError } from "../core/errors.js"
 import { faultPoint } from "../core/fault-points.js"
 import { checkSha256, chunksOf, collectBytes, resolveRange } from "./blob-input.js"
@@ -50,9 +50,10 @@ async function putChunks(ops: BlobOps, data: BlobInput) {
         ? Buffer.from(only.buffer, only.byteOffset, only.byteLength)
         : Buffer.concat(pending, pendingBytes)
       const full = all ? joined.length : joined.length - (joined.length % DB_CHUNK_SIZE)
-      const chunks: Uint8Array[] = []
+      const chunks: DbBlobChunk[] = []
       for (let at = 0; at < full; at += DB_CHUNK_SIZE) {
-        chunks.push(joined.subarray(at, Math.min(full, at + DB_CHUNK_SIZE)))
+        const data = joined.subarray(at, Math.min(full, at + DB_CHUNK_SIZE))
+        chunks.push({ data, sha256: sha256Of(data) })
       }
       if (chunks.length > 0) await ops.blobWriteChunks(upload, index, chunks)
       index += chunks.length
@@ -89,15 +90,9 @@ async function* streamChunks(
   const [start, end] = resolveRange(range, size)
   const hash = start === 0 && end === size ? createHash("sha256") : undefined
   for (let index = Math.floor(start / chunkSize); index * chunkSize < end; index++) {
-    const [chunk] = await ops.blobReadChunks(sha, index, index + 1)
+    const [row] = await ops.blobReadChunks(sha, index, index + 1)
     const base = index * chunkSize
-    const expected = Math.min(chunkSize, size - base)
-    if (!chunk || chunk.byteLength !== expected) {
-      throw new IntegrityError("a stored blob chunk is missing or has the wrong size", {
-        sha256: sha,
-        chunk: index,
-      })
-    }
+    const chunk = checkedChunk(sha, index, row, Math.min(chunkSize, size - base))
     hash?.update(chunk)
     const piece = chunk.subarray(Math.max(0, start - base), Math.min(chunk.byteLength, end - base))
     if (piece.byteLength > 0) yield piece
@@ -105,6 +100,30 @@ async function* streamChunks(
   if (hash && hash.digest("hex") !== sha) {
     throw new IntegrityError("a blob does not match its SHA-256", { sha256: sha })
   }
+}
+
+/**
+ * A chunk's bytes after checking its length and, when it was stored with one, its SHA-256:
+ * a partial read of a chunk written since migration 5 is verified like a whole-blob read.
+ */
+function checkedChunk(sha: string, index: number, row: DbBlobChunk | undefined, size: number) {
+  if (!row || row.data.byteLength !== size) {
+    throw new IntegrityError("a stored blob chunk is missing or has the wrong size", {
+      sha256: sha,
+      chunk: index,
+    })
+  }
+  if (row.sha256 !== null && sha256Of(row.data) !== row.sha256) {
+    throw new IntegrityError("a stored blob chunk does not match its SHA-256", {
+      sha256: sha,
+      chunk: index,
+    })
+  }
+  return row.data
+}
+
+function sha256Of(data: Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex")
 }
 
 async function* listRows(ops: BlobOps): AsyncGenerator<BlobEntry> {

@@ -40,6 +40,12 @@ export interface ArtifactOps {
   releaseBlobs(sha256s: readonly string[], olderThan: number): Promise<void>
 }
 
+/** One stored chunk of the in-database blob store and its SHA-256 (`null` before migration 5). */
+export interface DbBlobChunk {
+  data: Uint8Array
+  sha256: string | null
+}
+
 /**
  * Blob bytes kept in the database, in fixed-size chunks: the in-database blob store's storage.
  * An upload writes chunks under a numeric id in small transactions, then `blobCommitUpload`
@@ -48,13 +54,14 @@ export interface ArtifactOps {
 export interface BlobOps {
   /** Starts an upload; returns its id. */
   blobBeginUpload(chunkSize: number, now: number): Promise<number>
-  blobWriteChunks(upload: number, first: number, chunks: readonly Uint8Array[]): Promise<void>
+  /** Stores chunks `first`, `first + 1`, … of an upload, each with its SHA-256. */
+  blobWriteChunks(upload: number, first: number, chunks: readonly DbBlobChunk[]): Promise<void>
   /** Names the upload by hash, or drops it and touches the stored blob when the hash exists. */
   blobCommitUpload(upload: number, sha256: string, size: number, now: number): Promise<void>
   blobAbortUpload(upload: number): Promise<void>
   blobStat(sha256: string): Promise<DbBlobRow | undefined>
-  /** Chunks `from` (inclusive) to `to` (exclusive) of a stored blob, in order. */
-  blobReadChunks(sha256: string, from: number, to: number): Promise<Uint8Array[]>
+  /** Chunks `from` (inclusive) to `to` (exclusive) of a stored blob, in order, with their hashes. */
+  blobReadChunks(sha256: string, from: number, to: number): Promise<DbBlobChunk[]>
   /** Refreshes a stored blob's `touched_at`; false when it is not stored. */
   blobTouch(sha256: string, now: number): Promise<boolean>
   /**

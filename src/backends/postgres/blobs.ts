@@ -1,4 +1,4 @@
-import type { BlobOps } from "../../core/artifact-backend.js"
+import type { BlobOps, DbBlobChunk } from "../../core/artifact-backend.js"
 import type { DbBlobRow } from "../../core/artifact-rows.js"
 import { blobReferencedSql } from "../../core/blob-references.js"
 import { isAgentStoreError } from "../../core/errors.js"
@@ -30,8 +30,8 @@ export function postgresBlobs(conn: Connection): BlobOps {
       await conn.transaction(async (client) => {
         for (const [i, chunk] of chunks.entries()) {
           await conn.query(
-            `INSERT INTO ${C} (blob_id, idx, data) VALUES ($1, $2, $3)`,
-            [upload, first + i, bytea(chunk)],
+            `INSERT INTO ${C} (blob_id, idx, data, sha256) VALUES ($1, $2, $3, $4)`,
+            [upload, first + i, bytea(chunk.data), chunk.sha256],
             client,
           )
         }
@@ -71,12 +71,11 @@ export function postgresBlobs(conn: Connection): BlobOps {
     },
 
     async blobReadChunks(sha256, from, to) {
-      const rows = await conn.run<{ data: Buffer }>(
-        `SELECT c.data FROM ${C} c JOIN ${B} b ON b.id = c.blob_id
+      return conn.run<DbBlobChunk>(
+        `SELECT c.data, c.sha256 FROM ${C} c JOIN ${B} b ON b.id = c.blob_id
           WHERE b.sha256 = $1 AND c.idx >= $2 AND c.idx < $3 ORDER BY c.idx`,
         [sha256, from, to],
       )
-      return rows.map((r) => r.data)
     },
 
     async blobTouch(sha256, now) {

@@ -1,4 +1,4 @@
-import type { BlobOps } from "../../core/artifact-backend.js"
+import type { BlobOps, DbBlobChunk } from "../../core/artifact-backend.js"
 import type { DbBlobRow } from "../../core/artifact-rows.js"
 import { blobReferencedSql } from "../../core/blob-references.js"
 import type { Connection } from "./connection.js"
@@ -25,8 +25,12 @@ export function sqliteBlobs(conn: Connection): BlobOps {
 
     async blobWriteChunks(upload, first, chunks) {
       await conn.write(() => {
-        const insert = conn.prepare("INSERT INTO blob_chunks (blob_id, idx, data) VALUES (?, ?, ?)")
-        for (const [i, chunk] of chunks.entries()) insert.run(upload, first + i, chunk)
+        const insert = conn.prepare(
+          "INSERT INTO blob_chunks (blob_id, idx, data, sha256) VALUES (?, ?, ?, ?)",
+        )
+        for (const [i, chunk] of chunks.entries()) {
+          insert.run(upload, first + i, chunk.data, chunk.sha256)
+        }
       })
     },
 
@@ -60,10 +64,9 @@ export function sqliteBlobs(conn: Connection): BlobOps {
         if (id === undefined) return []
         return conn
           .prepare(
-            "SELECT data FROM blob_chunks WHERE blob_id = ? AND idx >= ? AND idx < ? ORDER BY idx",
+            "SELECT data, sha256 FROM blob_chunks WHERE blob_id = ? AND idx >= ? AND idx < ? ORDER BY idx",
           )
-          .pluck()
-          .all(id, from, to) as Uint8Array[]
+          .all(id, from, to) as DbBlobChunk[]
       })
     },
 
