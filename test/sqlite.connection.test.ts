@@ -1,5 +1,3 @@
-import { spawn } from "node:child_process"
-import { once } from "node:events"
 import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -7,6 +5,7 @@ import type Database from "better-sqlite3"
 import { afterAll, describe, expect, it } from "vitest"
 import { Connection } from "../src/backends/sqlite/connection.js"
 import { createSqliteBackend, createStore, openStore } from "../src/index.js"
+import { holdLock as holdWriteLock } from "./support/sqlite-lock.js"
 
 const dir = mkdtempSync(join(tmpdir(), "agentstore-sqlite-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -34,35 +33,25 @@ async function openWithHandle(path: string, durability?: "normal" | "full") {
   return { backend, db }
 }
 
-/** Starts a child process holding the write lock of `path` for `ms` ms; resolves once it holds it. */
-async function holdWriteLock(path: string, ms: number): Promise<{ released: Promise<unknown> }> {
-  const script = `
-    const db = new (require("better-sqlite3"))(${JSON.stringify(path)});
-    db.exec("BEGIN IMMEDIATE");
-    process.stdout.write("locked\\n");
-    setTimeout(() => { db.exec("COMMIT"); db.close(); }, ${ms});`
-  const child = spawn(process.execPath, ["-e", script], { cwd: process.cwd() })
-  const released = once(child, "exit")
-  await once(child.stdout, "data")
-  return { released }
-}
-
 describe("sqlite connection", () => {
   it.each([
     [undefined, 1],
     ["normal", 1],
     ["full", 2],
-  ] as const)("durability %s: WAL, foreign keys on, synchronous = %i", async (durability, sync) => {
-    const path = join(dir, `pragmas-${durability}`, "store.db")
-    const { backend, db } = await openWithHandle(path, durability)
-    expect(db.pragma("journal_mode", { simple: true })).toBe("wal")
-    expect(db.pragma("foreign_keys", { simple: true })).toBe(1)
-    expect(db.pragma("synchronous", { simple: true })).toBe(sync)
-    expect(db.pragma("busy_timeout", { simple: true })).toBeGreaterThan(0)
-    await backend.close()
-    await backend.close()
-    expect(db.open).toBe(false)
-  })
+  ] as const)(
+    "durability %s: WAL, foreign keys on, synchronous = %i, driver busy timeout 0",
+    async (durability, sync) => {
+      const path = join(dir, `pragmas-${durability}`, "store.db")
+      const { backend, db } = await openWithHandle(path, durability)
+      expect(db.pragma("journal_mode", { simple: true })).toBe("wal")
+      expect(db.pragma("foreign_keys", { simple: true })).toBe(1)
+      expect(db.pragma("synchronous", { simple: true })).toBe(sync)
+      expect(db.pragma("busy_timeout", { simple: true })).toBe(0)
+      await backend.close()
+      await backend.close()
+      expect(db.open).toBe(false)
+    },
+  )
 
   it("passes openStore's durability through to the connection", async () => {
     const url = `sqlite:${join(dir, "full.db")}`
@@ -133,5 +122,45 @@ describe("sqlite connection", () => {
     await released
     expect((await store.sessions.create({ agent: "a" })).number).toBe(1)
     await store.close()
+  })
+
+  it("raises StoreClosedError, not a driver TypeError, from every call on a closed backend", async () => {
+    const backend = await createSqliteBackend({ path: join(dir, "closed.db") })
+    const store = createStore(backend)
+    const s = await store.sessions.create({ agent: "a" })
+    await backend.close()
+    const calls: [string, () => Promise<unknown>][] = [
+      ["getSession", () => backend.getSession("default", s.id)],
+      ["listSessions", () => store.sessions.list()],
+      ["insertSession", () => store.sessions.create({ agent: "a" })],
+      ["appendMessages", () => store.messages.append(s.id, { role: "user", content: "x" })],
+      ["appendEvents", () => store.events.append({ kind: "k" })],
+      ["queryEvents", () => store.events.query()],
+      ["countEvents", () => store.events.count()],
+      ["migrationStatus", () => backend.migrationStatus()],
+    ]
+    for (const [name, call] of calls) {
+      const caught = await call().then(
+        () => undefined,
+        (error: unknown) => error,
+      )
+      expect(caught, name).toMatchObject({ code: "STORE_CLOSED" })
+    }
+  })
+
+  it("fails a write still waiting for another process's lock with StoreClosedError on close", async () => {
+    const path = join(dir, "closed-waiting.db")
+    const backend = await createSqliteBackend({ path })
+    const store = createStore(backend)
+    const s = await store.sessions.create({ agent: "a" })
+    const { released } = await holdWriteLock(path, 1000)
+    const waiting = store.messages.append(s.id, { role: "user", content: "x" }).then(
+      () => undefined,
+      (error: unknown) => error,
+    )
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    await backend.close()
+    expect(await waiting).toMatchObject({ code: "STORE_CLOSED" })
+    await released
   })
 })

@@ -102,7 +102,7 @@ describe("sqlite migrations", () => {
       up: "CREATE TABLE half_done (x INTEGER); INSERT INTO no_such_table VALUES (1);",
       down: "DROP TABLE half_done;",
     }
-    const conn = new Connection({ path, durability: "normal", busyTimeoutMs: 5000 })
+    const conn = await Connection.open({ path, durability: "normal", busyTimeoutMs: 5000 })
     try {
       const error = await migrateSqlite(conn, [...migrations, broken]).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(MigrationError)

@@ -50,14 +50,14 @@ export function sqliteArtifacts(conn: Connection): ArtifactOps {
     },
 
     async getArtifact(ns, handle) {
-      return byHandle(ns, handle)
+      return conn.query(() => byHandle(ns, handle))
     },
 
     async listArtifacts(ns, spec) {
       const where = artifactWhere(ns, spec)
       const dir = spec.order === "asc" ? "ASC" : "DESC"
       const sql = `SELECT ${COLUMNS} FROM artifacts${render(where)} ORDER BY created_at ${dir}, handle ${dir} LIMIT ?`
-      return conn.prepare(sql).all(...where.params, spec.limit) as ArtifactRow[]
+      return conn.query(() => conn.prepare(sql).all(...where.params, spec.limit) as ArtifactRow[])
     },
 
     async deleteArtifact(ns, handle) {

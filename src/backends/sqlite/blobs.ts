@@ -55,7 +55,9 @@ export function sqliteBlobs(conn: Connection): BlobOps {
     },
 
     async blobStat(sha256) {
-      return conn.prepare(`${STAT} WHERE sha256 = ?`).get(sha256) as DbBlobRow | undefined
+      return conn.query(
+        () => conn.prepare(`${STAT} WHERE sha256 = ?`).get(sha256) as DbBlobRow | undefined,
+      )
     },
 
     async blobReadChunks(sha256, from, to) {
@@ -91,9 +93,12 @@ export function sqliteBlobs(conn: Connection): BlobOps {
     },
 
     async blobList(after, limit) {
-      return conn
-        .prepare(`${STAT} WHERE sha256 > ? ORDER BY sha256 LIMIT ?`)
-        .all(after, limit) as DbBlobRow[]
+      return conn.query(
+        () =>
+          conn
+            .prepare(`${STAT} WHERE sha256 > ? ORDER BY sha256 LIMIT ?`)
+            .all(after, limit) as DbBlobRow[],
+      )
     },
 
     async blobSweepUploads(olderThan) {

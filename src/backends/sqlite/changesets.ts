@@ -50,14 +50,14 @@ export function sqliteChangesets(conn: Connection): ChangesetOps {
     },
 
     async getPlan(ns, id) {
-      return planById(ns, id)
+      return conn.query(() => planById(ns, id))
     },
 
     async listPlans(ns, spec) {
       const where = planWhere(ns, spec)
       const dir = spec.order === "asc" ? "ASC" : "DESC"
       const sql = `SELECT ${PLAN_COLUMNS} FROM plans${render(where)} ORDER BY created_at ${dir}, id ${dir} LIMIT ?`
-      return conn.prepare(sql).all(...where.params, spec.limit) as PlanRow[]
+      return conn.query(() => conn.prepare(sql).all(...where.params, spec.limit) as PlanRow[])
     },
 
     async updatePlan(ns, id, change) {
@@ -85,12 +85,9 @@ export function sqliteChangesets(conn: Connection): ChangesetOps {
     },
 
     async listChanges(ns, planId, path) {
-      if (path === undefined) return changesOf(ns, planId)
-      return conn
-        .prepare(
-          `SELECT ${CHANGE_COLUMNS} FROM changes WHERE namespace = ? AND plan_id = ? AND (path = ? OR old_path = ?) ORDER BY seq`,
-        )
-        .all(ns, planId, path, path) as ChangeRow[]
+      if (path === undefined) return conn.query(() => changesOf(ns, planId))
+      const sql = `SELECT ${CHANGE_COLUMNS} FROM changes WHERE namespace = ? AND plan_id = ? AND (path = ? OR old_path = ?) ORDER BY seq`
+      return conn.query(() => conn.prepare(sql).all(ns, planId, path, path) as ChangeRow[])
     },
 
     async discardChanges(ns, planId, change) {

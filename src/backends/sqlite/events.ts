@@ -74,16 +74,13 @@ export function sqliteEvents(conn: Connection): EventOps {
 
     async queryEvents(ns, spec) {
       const { sql, params } = pageQuery(ns, spec)
-      return (conn.prepare(sql).all(...params) as EventRow[]).map(withTextCursor)
+      return conn.query(() => (conn.prepare(sql).all(...params) as EventRow[]).map(withTextCursor))
     },
 
     async countEvents(ns, filter) {
       const where = eventWhere(ns, filter, sqliteDialect)
-      return (
-        conn.prepare(`SELECT COUNT(*) AS n FROM events${render(where)}`).get(...where.params) as {
-          n: number
-        }
-      ).n
+      const sql = `SELECT COUNT(*) AS n FROM events${render(where)}`
+      return conn.query(() => (conn.prepare(sql).get(...where.params) as { n: number }).n)
     },
 
     async summarizeEvents(ns, filter) {
@@ -116,7 +113,7 @@ export function sqliteEvents(conn: Connection): EventOps {
     },
 
     async getEvent(ns, id) {
-      const row = byId(ns, id)
+      const row = await conn.query(() => byId(ns, id))
       return row && withTextCursor(row)
     },
 

@@ -35,7 +35,7 @@ export interface SqliteConfig {
  * const backend = await createSqliteBackend({ path: "./.agentstore/store.db" })
  */
 export async function createSqliteBackend(config: SqliteConfig): Promise<Backend> {
-  const conn = new Connection({
+  const conn = await Connection.open({
     path: config.path,
     durability: config.durability ?? "normal",
     busyTimeoutMs: config.busyTimeoutMs ?? 60_000,

@@ -33,14 +33,15 @@ export function sqliteMaintenance(conn: Connection): MaintenanceOps {
     },
 
     async reclaimSpace(maxPages) {
-      const pageSize = conn.db.pragma("page_size", { simple: true }) as number
-      const mode = conn.db.pragma("auto_vacuum", { simple: true }) as number
-      const before = conn.db.pragma("freelist_count", { simple: true }) as number
+      const pragma = (name: string) => conn.query(() => conn.db.pragma(name, { simple: true }))
+      const pageSize = (await pragma("page_size")) as number
+      const mode = (await pragma("auto_vacuum")) as number
+      const before = (await pragma("freelist_count")) as number
       if (mode !== 2 || before === 0) {
         return { supported: mode === 2, freedPages: 0, freePages: before, pageSize }
       }
       await conn.write(() => conn.db.pragma(`incremental_vacuum(${Math.max(1, maxPages | 0)})`))
-      const after = conn.db.pragma("freelist_count", { simple: true }) as number
+      const after = (await pragma("freelist_count")) as number
       return { supported: true, freedPages: before - after, freePages: after, pageSize }
     },
   }

@@ -67,24 +67,27 @@ export function sqliteMessages(conn: Connection): MessageOps {
         spec.after === undefined ? "" : " AND sequence > @after",
         spec.before === undefined ? "" : " AND sequence < @before",
       ].join("")
-      const rows = conn
-        .prepare(
-          `SELECT ${COLUMNS} FROM messages WHERE namespace = @ns AND session_id = @sessionId${bounds}
-           ORDER BY sequence ${spec.order === "asc" ? "ASC" : "DESC"} LIMIT @limit`,
-        )
-        .all({ ns, sessionId, limit: spec.limit, ...bound(spec) }) as MessageRow[]
-      if (rows.length === 0 && !sessionExists(ns, sessionId)) return undefined
-      return rows
+      const sql = `SELECT ${COLUMNS} FROM messages WHERE namespace = @ns AND session_id = @sessionId${bounds}
+           ORDER BY sequence ${spec.order === "asc" ? "ASC" : "DESC"} LIMIT @limit`
+      return conn.query(() => {
+        const rows = conn
+          .prepare(sql)
+          .all({ ns, sessionId, limit: spec.limit, ...bound(spec) }) as MessageRow[]
+        return rows.length === 0 && !sessionExists(ns, sessionId) ? undefined : rows
+      })
     },
 
     async getMessage(ns, id) {
-      return byId(ns, id)
+      return conn.query(() => byId(ns, id))
     },
 
     async countMessages(ns, sessionId) {
-      const row = conn
-        .prepare("SELECT message_count FROM sessions WHERE namespace = ? AND id = ?")
-        .get(ns, sessionId) as { message_count: number } | undefined
+      const row = await conn.query(
+        () =>
+          conn
+            .prepare("SELECT message_count FROM sessions WHERE namespace = ? AND id = ?")
+            .get(ns, sessionId) as { message_count: number } | undefined,
+      )
       return row?.message_count
     },
 

@@ -26,7 +26,7 @@ export async function migrateSqlite(
   checkMigrationTarget(target, migrations)
   const status = await sqliteMigrationStatus(conn, migrations)
   if (status.current === target && status.applied.length > 0) {
-    verifyApplied(readApplied(conn), migrations, "sqlite")
+    verifyApplied(await conn.query(() => readApplied(conn)), migrations, "sqlite")
     return status
   }
   await conn.write(() =>
@@ -78,8 +78,11 @@ export async function sqliteMigrationStatus(
   conn: Connection,
   migrations: readonly Migration[],
 ): Promise<MigrationStatus> {
-  const exists = conn
-    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
-    .get(TABLE)
-  return migrationStatus(exists ? readApplied(conn) : [], migrations)
+  const applied = await conn.read(() => {
+    const exists = conn
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
+      .get(TABLE)
+    return exists ? readApplied(conn) : []
+  })
+  return migrationStatus(applied, migrations)
 }

@@ -77,11 +77,12 @@ export function sqliteSessions(conn: Connection): SessionOps {
     },
 
     async getSession(ns, id) {
-      return select(ns, id)
+      return conn.query(() => select(ns, id))
     },
 
     async listSessions(ns, spec) {
-      return spec.total ? conn.read(() => listPage(conn, ns, spec)) : listPage(conn, ns, spec)
+      const page = () => listPage(conn, ns, spec)
+      return spec.total ? conn.read(page) : conn.query(page)
     },
 
     async updateSession(ns, id, change) {

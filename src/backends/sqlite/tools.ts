@@ -51,7 +51,7 @@ export function sqliteTools(conn: Connection): ToolOps {
     },
 
     async getTool(ns, id) {
-      return byId(ns, id)
+      return conn.query(() => byId(ns, id))
     },
 
     async updateTool(ns, id, change) {
@@ -62,7 +62,7 @@ export function sqliteTools(conn: Connection): ToolOps {
       const where = toolWhere(ns, spec)
       const dir = spec.order === "asc" ? "ASC" : "DESC"
       const sql = `SELECT ${COLUMNS} FROM tool_invocations${render(where)} ORDER BY started_at ${dir}, id ${dir} LIMIT ?`
-      return conn.prepare(sql).all(...where.params, spec.limit) as ToolRow[]
+      return conn.query(() => conn.prepare(sql).all(...where.params, spec.limit) as ToolRow[])
     },
 
     async deleteToolsByPlan(ns, planId) {
