@@ -31,6 +31,10 @@ export const sqliteDialect: SqlDialect = {
 
 const COLUMNS = columnList(SESSION_COLUMNS)
 
+/**
+ * One statement, run in autocommit: the number is read inside the statement's own write
+ * transaction, so concurrent creators (any process) never share one, without `BEGIN IMMEDIATE`.
+ */
 const INSERT = `INSERT INTO sessions (${COLUMNS}) VALUES (?, ?, ?,
   (SELECT COALESCE(MAX(number), 0) + 1 FROM sessions WHERE namespace = ? AND agent = ?),
   ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`
@@ -45,7 +49,7 @@ export function sqliteSessions(conn: Connection): SessionOps {
   return {
     async insertSession(row) {
       try {
-        return await conn.write(
+        return await conn.query(
           () =>
             conn
               .prepare(INSERT)
