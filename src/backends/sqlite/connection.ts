@@ -112,17 +112,29 @@ export class Connection {
     if (this.db.open) this.db.close()
   }
 
-  async #retry<T>(fn: () => T): Promise<T> {
+  /** Runs `fn` at once; only a locked file leads to the asynchronous waits of `#wait`. */
+  #retry<T>(fn: () => T): Promise<T> {
+    try {
+      if (this.closed) throw new StoreClosedError()
+      return Promise.resolve(fn())
+    } catch (error) {
+      return this.#wait(fn, error)
+    }
+  }
+
+  async #wait<T>(fn: () => T, first: unknown): Promise<T> {
     const deadline = Date.now() + this.#busyTimeoutMs
+    let error = first
     for (let attempt = 0; ; attempt++) {
+      if (this.closed) throw new StoreClosedError()
+      const left = deadline - Date.now()
+      if (!isBusy(error) || left <= 0) throw mapSqliteError(error)
+      await sleep(Math.min(left, backoff(attempt)))
       if (this.closed) throw new StoreClosedError()
       try {
         return fn()
-      } catch (error) {
-        if (this.closed) throw new StoreClosedError()
-        const left = deadline - Date.now()
-        if (!isBusy(error) || left <= 0) throw mapSqliteError(error)
-        await sleep(Math.min(left, backoff(attempt)))
+      } catch (next) {
+        error = next
       }
     }
   }
