@@ -97,14 +97,24 @@ export function rawOps(db) {
        (SELECT COALESCE(MAX(number), 0) + 1 FROM sessions WHERE namespace = ? AND agent = ?),
        ?, '{}', 0, 0, 0, '{}', 0, 0, ?, ?) RETURNING number`,
   )
-  const firstSessions = db.prepare(
-    `SELECT ${SESSION_COLUMNS} FROM sessions WHERE namespace = ?
-     ORDER BY created_at DESC, id DESC LIMIT ?`,
-  )
-  const nextSessions = db.prepare(
-    `SELECT ${SESSION_COLUMNS} FROM sessions WHERE namespace = ? AND (created_at, id) < (?, ?)
-     ORDER BY created_at DESC, id DESC LIMIT ?`,
-  )
+  const sessionPages = new Map()
+  /** The first-page and next-page statements of one listing order, prepared once. */
+  const sessionPage = (column, agent) => {
+    const key = `${column}:${agent !== undefined}`
+    let page = sessionPages.get(key)
+    if (!page) {
+      const scope = agent === undefined ? "namespace = ?" : "namespace = ? AND agent = ?"
+      const order = `ORDER BY ${column} DESC, id DESC LIMIT ?`
+      page = {
+        first: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE ${scope} ${order}`),
+        next: db.prepare(
+          `SELECT ${SESSION_COLUMNS} FROM sessions WHERE ${scope} AND (${column}, id) < (?, ?) ${order}`,
+        ),
+      }
+      sessionPages.set(key, page)
+    }
+    return page
+  }
   const createImmediate = db.transaction((agent, title) => {
     const t = Date.now()
     const id = rawId()
@@ -133,11 +143,14 @@ export function rawOps(db) {
     },
     /** The same INSERT wrapped in `BEGIN IMMEDIATE` … `COMMIT`, as agentstore runs every write. */
     createSessionImmediate: (agent, title) => createImmediate.immediate(agent, title),
-    listSessions(n, position) {
+    /** A page of sessions newest first by `column` (`created_at` or `updated_at`), of `agent` if given. */
+    listSessions(n, position, column = "created_at", agent = undefined) {
+      const page = sessionPage(column, agent)
+      const scope = agent === undefined ? [NS] : [NS, agent]
       const rows = (
         position
-          ? nextSessions.all(NS, position.created_at, position.id, n + 1)
-          : firstSessions.all(NS, n + 1)
+          ? page.next.all(...scope, position[column], position.id, n + 1)
+          : page.first.all(...scope, n + 1)
       ).map(parseSession)
       const items = rows.slice(0, n)
       const last = items[items.length - 1]

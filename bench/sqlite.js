@@ -325,52 +325,73 @@ async function w4(lib, dir, cfg) {
     },
   )
   const vsImmediate = throughputRow("", BACKEND, n, immediate.agentMs, immediate.rawMs)
-  const list = { a50: [], a99: [], r50: [], r99: [] }
+  const lists = await w4Lists(lib, dir, cfg, n)
+  return [
+    throughputRow(`W4 session creates (${n})`, BACKEND, n, agentMs, rawMs, {
+      rawInBeginImmediate: vsImmediate.raw,
+      ratioVsRawInBeginImmediate: vsImmediate.ratio,
+    }),
+    ...lists,
+  ]
+}
+
+/** The session listing orders W4 pages through, newest first: [label, store query, raw column, agent]. */
+const W4_ORDERS = [
+  ["", {}, "created_at", undefined],
+  [" by updatedAt", { orderBy: "updatedAt" }, "updated_at", undefined],
+  [
+    " of one agent by updatedAt",
+    { orderBy: "updatedAt", agent: "agent-3" },
+    "updated_at",
+    "agent-3",
+  ],
+]
+
+/** Pages of 50 through `n` sessions in every W4 order, both sides taking turns page by page. */
+async function w4Lists(lib, dir, cfg, n) {
+  const stats = W4_ORDERS.map(() => ({ a50: [], a99: [], r50: [], r99: [] }))
   for (let rep = 0; rep < cfg.reps; rep++) {
     await withFreshPair(lib, dir, `w4-list-${rep}`, async ({ store }, { ops }) => {
       for (let i = 0; i < n; i++) {
         await store.sessions.create({ agent: `agent-${i % 10}`, title: `Session ${i}` })
         ops.createSession(`agent-${i % 10}`, `Session ${i}`)
       }
-      const a = []
-      const r = []
-      for (let pass = 0; pass < cfg.listPasses; pass++) {
-        let cursor
-        let position
-        let page = 0
-        do {
-          const sides = [
-            async () => {
-              const start = now()
-              const result = await store.sessions.list(
-                cursor ? { limit: 50, cursor } : { limit: 50 },
-              )
-              a.push(now() - start)
-              cursor = result.nextCursor
-            },
-            () => {
-              const start = now()
-              position = ops.listSessions(50, position).next
-              r.push(now() - start)
-            },
-          ]
-          if (page++ % 2) sides.reverse()
-          for (const side of sides) await side()
-        } while (cursor || position)
+      for (const [k, [, query, column, agent]] of W4_ORDERS.entries()) {
+        const a = []
+        const r = []
+        for (let pass = 0; pass < cfg.listPasses; pass++) {
+          let cursor
+          let position
+          let page = 0
+          do {
+            const sides = [
+              async () => {
+                const start = now()
+                const result = await store.sessions.list({ ...query, limit: 50, cursor })
+                a.push(now() - start)
+                cursor = result.nextCursor
+              },
+              () => {
+                const start = now()
+                position = ops.listSessions(50, position, column, agent).next
+                r.push(now() - start)
+              },
+            ]
+            if (page++ % 2) sides.reverse()
+            for (const side of sides) await side()
+          } while (cursor || position)
+        }
+        const s = stats[k]
+        s.a50.push(percentile(a, 50))
+        s.a99.push(percentile(a, 99))
+        s.r50.push(percentile(r, 50))
+        s.r99.push(percentile(r, 99))
       }
-      list.a50.push(percentile(a, 50))
-      list.a99.push(percentile(a, 99))
-      list.r50.push(percentile(r, 50))
-      list.r99.push(percentile(r, 99))
     })
   }
-  return [
-    throughputRow(`W4 session creates (${n})`, BACKEND, n, agentMs, rawMs, {
-      rawInBeginImmediate: vsImmediate.raw,
-      ratioVsRawInBeginImmediate: vsImmediate.ratio,
-    }),
-    ...latencyRows(`W4 session list page of 50 (of ${n + 1})`, list),
-  ]
+  return W4_ORDERS.flatMap(([label], k) =>
+    latencyRows(`W4 session list page of 50${label} (of ${n + 1})`, stats[k]),
+  )
 }
 
 /** Every in-process SQLite workload, in order. */

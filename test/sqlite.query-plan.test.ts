@@ -184,6 +184,36 @@ const cases: Case[] = [
   ],
 ]
 
+const CURSOR_U = Buffer.from(JSON.stringify([Date.parse(T), "x"])).toString("base64url")
+
+/** Every order the session listing offers, with and without `agent`, first page and next. */
+const ORDERED: [string, () => Promise<unknown>, RegExp][] = (["desc", "asc"] as const).flatMap(
+  (order) =>
+    (["createdAt", "updatedAt"] as const).flatMap((orderBy) => {
+      const column = orderBy === "createdAt" ? "created_at" : "updated_at"
+      const keyset = new RegExp(`\\(${column},id\\)${order === "asc" ? ">" : "<"}\\(\\?,\\?\\)`)
+      const name = `sessions by ${orderBy} ${order}`
+      return [
+        [name, () => store.sessions.list({ orderBy, order }), /namespace=\?\)/],
+        [
+          `${name}, next page`,
+          () => store.sessions.list({ orderBy, order, cursor: CURSOR_U }),
+          keyset,
+        ],
+        [
+          `${name} of an agent`,
+          () => store.sessions.list({ agent: "a", orderBy, order }),
+          /namespace=\? AND agent=\?\)/,
+        ],
+        [
+          `${name} of an agent, next page`,
+          () => store.sessions.list({ agent: "a", orderBy, order, cursor: CURSOR_U }),
+          keyset,
+        ],
+      ] as [string, () => Promise<unknown>, RegExp][]
+    }),
+)
+
 describe("EXPLAIN QUERY PLAN: an index serves every filtered page", () => {
   it.each(cases)("%s", async (_, table, run, uses) => {
     for (const plan of await plans(table, run)) {
@@ -192,6 +222,14 @@ describe("EXPLAIN QUERY PLAN: an index serves every filtered page", () => {
         expect(step).toMatch(uses)
       }
       expect(plan).toMatch(new RegExp(`SEARCH ${table} `))
+    }
+  })
+
+  it.each(ORDERED)("%s: the index gives the page order (no sort)", async (_, run, uses) => {
+    for (const plan of await plans("sessions", run)) {
+      expect(plan).not.toMatch(TABLES)
+      expect(plan).not.toMatch(/TEMP B-TREE/)
+      expect(plan).toMatch(uses)
     }
   })
 

@@ -4,6 +4,7 @@ import { artifacts } from "./002-artifacts.js"
 import { changesets } from "./003-changesets.js"
 import { blobOwners } from "./004-blob-owners.js"
 import { blobChunkHashes } from "./005-blob-chunk-hashes.js"
+import { sessionOrder } from "./006-session-order.js"
 
 /** SQLite schema steps, in order. Version numbers are shared with the PostgreSQL backend. */
 export const migrations: readonly Migration[] = [
@@ -12,4 +13,5 @@ export const migrations: readonly Migration[] = [
   changesets,
   blobOwners,
   blobChunkHashes,
+  sessionOrder,
 ]
