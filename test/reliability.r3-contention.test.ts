@@ -1,3 +1,4 @@
+import { statSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { openStore } from "../src/index.js"
 import { type Child, sizeFromEnv, soak, startChild } from "./support/children.js"
@@ -14,6 +15,30 @@ const APPENDS: Record<string, number> = {
   postgres: sizeFromEnv("AGENTSTORE_R3_PG_APPENDS", 250, 5000),
 }
 const TAILERS = soak ? 2 : 1
+/** The WAL stays near the size where a connection truncates it (16 MiB); this bound is generous. */
+const MAX_WAL_BYTES = 96 * 1024 * 1024
+
+/** Samples the size of a SQLite store's WAL every 100 ms; `stop()` gives the largest seen. */
+function walSampler(url: string): { stop(): number | undefined } {
+  if (!url.startsWith("sqlite:")) return { stop: () => undefined }
+  const wal = `${url.slice("sqlite:".length)}-wal`
+  let largest = 0
+  const sample = () => {
+    try {
+      largest = Math.max(largest, statSync(wal).size)
+    } catch {
+      // No WAL file at this moment.
+    }
+  }
+  const timer = setInterval(sample, 100)
+  return {
+    stop() {
+      clearInterval(timer)
+      sample()
+      return largest
+    },
+  }
+}
 
 interface TailSummary {
   events: number
@@ -78,9 +103,11 @@ async function contend(target: ProcessTarget, appends: number): Promise<void> {
     ),
   )
   const began = Date.now()
+  const wal = walSampler(target.url)
   for (const child of appenders) child.send("go")
   await Promise.all(appenders.map(ended))
   const seconds = (Date.now() - began) / 1000
+  const largestWal = wal.stop()
   for (const child of tailers) child.send("stop")
   await Promise.all(tailers.map(ended))
 
@@ -95,8 +122,10 @@ async function contend(target: ProcessTarget, appends: number): Promise<void> {
   await verifyStore(target, session.id, appends)
   console.log(
     `R3 ${target.name}: ${PROCESSES * appends} appends by ${PROCESSES} processes in ${seconds.toFixed(1)} s, ` +
-      `0 errors; tailers polled ${tails.map((t) => t.polls).join(", ")} times`,
+      `0 errors; tailers polled ${tails.map((t) => t.polls).join(", ")} times` +
+      (largestWal === undefined ? "" : `; largest WAL ${(largestWal / 2 ** 20).toFixed(1)} MiB`),
   )
+  if (largestWal !== undefined) expect(largestWal).toBeLessThan(MAX_WAL_BYTES)
 }
 
 /** Every append is stored once; the transcript is 1..n with the session's counters matching. */

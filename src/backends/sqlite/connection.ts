@@ -5,6 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises"
 import type DatabaseConstructor from "better-sqlite3"
 import { StoreClosedError } from "../../core/errors.js"
 import { isBusy, mapSqliteError } from "./errors.js"
+import { WalGuard } from "./wal.js"
 
 // Loaded with require: importing the CommonJS driver as ESM makes Node lex its source first.
 const Database = createRequire(import.meta.url)("better-sqlite3") as typeof DatabaseConstructor
@@ -36,6 +37,7 @@ export class Connection {
   readonly #immediate: (fn: () => unknown) => unknown
   readonly #deferred: (fn: () => unknown) => unknown
   #closed = false
+  #wal: WalGuard | undefined
 
   private constructor(db: Db, busyTimeoutMs: number) {
     this.db = db
@@ -64,6 +66,7 @@ export class Connection {
         if (!memory) db.pragma("journal_mode = WAL")
         db.pragma(`synchronous = ${options.durability === "full" ? "FULL" : "NORMAL"}`)
         db.pragma("foreign_keys = ON")
+        if (!memory) conn.#wal ??= new WalGuard(db, options.path)
       })
     } catch (error) {
       conn.close()
@@ -116,7 +119,9 @@ export class Connection {
   #retry<T>(fn: () => T): Promise<T> {
     try {
       if (this.closed) throw new StoreClosedError()
-      return Promise.resolve(fn())
+      const result = fn()
+      this.#wal?.touched()
+      return Promise.resolve(result)
     } catch (error) {
       return this.#wait(fn, error)
     }
@@ -132,7 +137,9 @@ export class Connection {
       await sleep(Math.min(left, backoff(attempt)))
       if (this.closed) throw new StoreClosedError()
       try {
-        return fn()
+        const result = fn()
+        this.#wal?.touched()
+        return result
       } catch (next) {
         error = next
       }
