@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { pathToFileURL } from "node:url"
 import { afterAll } from "vitest"
 import { type Backend, createSqliteBackend } from "../src/index.js"
 import { runConformance } from "../src/testing/index.js"
@@ -19,6 +20,11 @@ runConformance({
     return backend
   },
   connect: (backend) => createSqliteBackend({ path: paths.get(backend) as string }),
+  // Racing tests open the file from worker threads through the built package (`npm run build`).
+  threads: {
+    module: pathToFileURL(join(import.meta.dirname, "..", "dist", "index.js")).href,
+    url: (backend) => `sqlite:${paths.get(backend) as string}`,
+  },
 })
 
 runConformance({

@@ -4,6 +4,7 @@ import type { Backend, BackendCapabilities } from "../core/backend.js"
 import { type ManualClock, manualClock } from "../core/clock.js"
 import type { AgentStoreError, ErrorCode } from "../core/errors.js"
 import { createStore, type Store } from "../core/store.js"
+import type { ThreadAccess } from "./race.js"
 
 /** A backend under test, as the conformance suite builds and disposes of it. */
 export interface ConformanceTarget {
@@ -21,6 +22,12 @@ export interface ConformanceTarget {
    * same schema). Used with `capabilities.multiProcess` to race two connections.
    */
   connect?(backend: Backend): Promise<Backend>
+  /**
+   * Lets racing tests open the store from worker threads, so that their calls really overlap
+   * where a backend runs each call synchronously (SQLite). Without it they race as concurrent
+   * promises in this thread, which overlap only on a backend that waits on I/O (PostgreSQL).
+   */
+  threads?: ThreadAccess
 }
 
 /** What one test works with: a store scoped to a namespace no other test uses. */

@@ -20,6 +20,7 @@ import { validationTests } from "./validation.js"
 
 export type { ConformanceTarget, Fixture } from "./harness.js"
 export { TRICKY } from "./json.js"
+export type { RaceCall, RaceOutcome, ThreadAccess } from "./race.js"
 
 /**
  * Registers the conformance suite — the definition of how every backend behaves — for one

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest"
+import type { Session } from "../core/types.js"
 import { at, type ConformanceTarget, expectError, rand, useFixture } from "./harness.js"
+import { race, succeeded } from "./race.js"
+
+/**
+ * Concurrent creates in the race test: in threads, enough that the racers overlap many times
+ * over, not only at their start; as promises in one thread, what a connection pool overlaps.
+ */
+const CREATES = { threads: 2000, promises: 40 }
 
 /** Sessions: create, get, per-agent numbers, update, delete with cascade, usage. */
 export function sessionsTests(target: ConformanceTarget): void {
@@ -50,12 +58,13 @@ export function sessionsTests(target: ConformanceTarget): void {
     })
 
     it("assigns distinct numbers to concurrent creators of one agent", async () => {
-      const { store } = fx.get()
-      const created = await Promise.all(
-        Array.from({ length: 20 }, () => store.sessions.create({ agent: "busy" })),
-      )
-      const numbers = created.map((s) => s.number).sort((x, y) => x - y)
-      expect(numbers).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
+      const { store, backend } = fx.get()
+      const create = { method: "sessions.create", args: [{ agent: "busy" }] }
+      const n = target.threads ? CREATES.threads : CREATES.promises
+      const racers = Array.from({ length: 4 }, () => Array.from({ length: n / 4 }, () => create))
+      const created = (await race(store, backend, target.threads, racers)).flat()
+      const numbers = created.map((o) => succeeded<Session>(o).number).sort((x, y) => x - y)
+      expect(numbers).toEqual(Array.from({ length: n }, (_, i) => i + 1))
     })
 
     it("updates the title and merges or replaces metadata, bumping updatedAt", async () => {
