@@ -118,7 +118,7 @@ export function rawOps(db) {
   const createImmediate = db.transaction((agent, title) => {
     const t = Date.now()
     const id = rawId()
-    return { id, ...createSession.get(NS, id, agent, NS, agent, title, t, t) }
+    return { id, ...createSession.all(NS, id, agent, NS, agent, title, t, t)[0] }
   })
   return {
     append: (sessionId, messages) => append.immediate(sessionId, messages),
@@ -139,7 +139,7 @@ export function rawOps(db) {
     createSession(agent, title) {
       const t = Date.now()
       const id = rawId()
-      return { id, ...createSession.get(NS, id, agent, NS, agent, title, t, t) }
+      return { id, ...createSession.all(NS, id, agent, NS, agent, title, t, t)[0] }
     },
     /** The same INSERT wrapped in `BEGIN IMMEDIATE` … `COMMIT`, as agentstore runs every write. */
     createSessionImmediate: (agent, title) => createImmediate.immediate(agent, title),

@@ -82,3 +82,16 @@ it(
     expect(largest).toBeLessThan(MAX_WAL_BYTES)
   },
 )
+
+it("lets SQLite restart the WAL after its own checkpoints while one process creates sessions", async () => {
+  const path = join(dir, "creates.db")
+  const store = await openStore(`sqlite:${path}`)
+  let largest = 0
+  for (let i = 0; i < 3000; i++) {
+    await store.sessions.create({ agent: `agent-${i % 10}`, title: `Session ${i}` })
+    if (i % 50 === 0) largest = Math.max(largest, walBytes(path))
+  }
+  await store.close()
+  // Automatic checkpoints every 1,000 pages (4 MiB) and a restart of the log after each.
+  expect(largest).toBeLessThan(8 * 1024 * 1024)
+})

@@ -34,6 +34,8 @@ const COLUMNS = columnList(SESSION_COLUMNS)
 /**
  * One statement, run in autocommit: the number is read inside the statement's own write
  * transaction, so concurrent creators (any process) never share one, without `BEGIN IMMEDIATE`.
+ * Stepped to its end (`all`, not `get`): an autocommit INSERT … RETURNING left after its first
+ * row keeps SQLite from restarting the WAL after its checkpoints, and the file grows.
  */
 const INSERT = `INSERT INTO sessions (${COLUMNS}) VALUES (?, ?, ?,
   (SELECT COALESCE(MAX(number), 0) + 1 FROM sessions WHERE namespace = ? AND agent = ?),
@@ -49,11 +51,11 @@ export function sqliteSessions(conn: Connection): SessionOps {
   return {
     async insertSession(row) {
       try {
-        return await conn.query(
+        const [created] = await conn.query(
           () =>
             conn
               .prepare(INSERT)
-              .get(
+              .all(
                 row.namespace,
                 row.id,
                 row.agent,
@@ -69,8 +71,9 @@ export function sqliteSessions(conn: Connection): SessionOps {
                 row.last_sequence,
                 row.created_at,
                 row.updated_at,
-              ) as SessionRow,
+              ) as SessionRow[],
         )
+        return created as SessionRow
       } catch (error) {
         const mapped = mapSqliteError(error)
         if (mapped instanceof ConflictError) {
