@@ -90,7 +90,7 @@ export async function openBackend(
   if (/^postgres(ql)?:\/\//.test(url)) {
     // Loaded only here, so SQLite users never load the `pg` driver.
     const { createPostgresBackend } = await import("./backends/postgres/index.js")
-    return createPostgresBackend({ url, durability })
+    return createPostgresBackend({ url, durability, migrate })
   }
   if (SCHEME.test(url)) throw new ValidationError("url", `unsupported scheme in ${url}`)
   return createSqliteBackend({ path: join(resolve(url), "store.db"), durability, migrate })
