@@ -55,6 +55,8 @@ export interface PostgresBackend extends Backend {
 }
 
 const SCHEMA = /^[a-z_][a-z0-9_]{0,44}$/
+/** Schemas PostgreSQL reserves: `pg_*` (pg_catalog, pg_toast, pg_temp…) and information_schema. */
+const SYSTEM_SCHEMA = /^(pg_|information_schema$)/
 
 /**
  * Opens a PostgreSQL backend: many processes on many machines may share one database.
@@ -142,6 +144,9 @@ function settings(config: PostgresConfig): Settings {
   const schema = config.schema ?? fromUrl.schema ?? "agentstore"
   if (!SCHEMA.test(schema)) {
     throw new ValidationError("schema", "must be 1-45 of a-z, 0-9 and _, not starting with a digit")
+  }
+  if (SYSTEM_SCHEMA.test(schema)) {
+    throw new ValidationError("schema", `${schema} is a PostgreSQL system schema`)
   }
   const poolSize = integer("poolSize", config.poolSize ?? fromUrl.poolSize ?? 10, 1, 1000)
   const statementTimeoutMs = integer(

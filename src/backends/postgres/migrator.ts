@@ -27,10 +27,10 @@ export async function migratePostgres(
   target = latestVersion(migrations),
 ): Promise<MigrationStatus> {
   checkMigrationTarget(target, migrations)
-  const status = await postgresMigrationStatus(conn, migrations)
-  if (status.current === target && status.applied.length > 0) {
-    verifyApplied(await readApplied(conn), migrations, "postgres")
-    return status
+  const applied = await readStatus(conn)
+  if ((applied.at(-1)?.version ?? 0) === target && applied.length > 0) {
+    verifyApplied(applied, migrations, "postgres")
+    return migrationStatus(applied, migrations)
   }
   await conn.transaction(async (client) => {
     await client.query("SET LOCAL statement_timeout = 0")
@@ -87,14 +87,25 @@ async function readApplied(
   )
 }
 
-/** Applied and known versions. */
+/**
+ * Applied and known versions. Read in a transaction without the statement timeout, like the
+ * migrations themselves: a migrator holding the table's lock makes it wait, never fail.
+ */
 export async function postgresMigrationStatus(
   conn: Connection,
   migrations: readonly Migration[],
 ): Promise<MigrationStatus> {
-  const [found] = await conn.query<{ present: boolean }>(
-    "SELECT to_regclass($1) IS NOT NULL AS present",
-    [conn.table(TABLE)],
-  )
-  return migrationStatus(found?.present ? await readApplied(conn) : [], migrations)
+  return migrationStatus(await readStatus(conn), migrations)
+}
+
+async function readStatus(conn: Connection): Promise<AppliedMigrationRow[]> {
+  return conn.transaction(async (client) => {
+    await client.query("SET LOCAL statement_timeout = 0")
+    const [found] = await conn.query<{ present: boolean }>(
+      "SELECT to_regclass($1) IS NOT NULL AS present",
+      [conn.table(TABLE)],
+      client,
+    )
+    return found?.present ? readApplied(conn, client) : []
+  })
 }
