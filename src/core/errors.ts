@@ -73,8 +73,8 @@ export class IntegrityError extends AgentStoreError {
 
 /** The store was closed before this call. */
 export class StoreClosedError extends AgentStoreError {
-  constructor() {
-    super("STORE_CLOSED", "the store is closed")
+  constructor(cause?: unknown) {
+    super("STORE_CLOSED", "the store is closed", {}, cause)
   }
 }
 

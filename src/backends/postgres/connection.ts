@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto"
 import { setTimeout as sleep } from "node:timers/promises"
 import pg from "pg"
-import { isRetryable, mapPgError } from "./errors.js"
+import { StoreClosedError } from "../../core/errors.js"
+import { isRetryable, mapPgError, pgCode } from "./errors.js"
 
 /** A driver-level client: a pooled connection or the pool itself. */
 type Queryable = pg.Pool | pg.PoolClient
@@ -42,6 +43,7 @@ export class Connection {
   /** `host:port/database`, for error messages: never the password. */
   readonly server: string
   readonly #owned: boolean
+  readonly #inflight = new Set<Promise<unknown>>()
   #closed = false
 
   constructor(options: ConnectionOptions) {
@@ -71,8 +73,23 @@ export class Connection {
     return `"${this.schema}"."${name}"`
   }
 
-  /** Runs one statement (a prepared, named statement) and returns its rows. */
+  /** Throws `StoreClosedError` once `close()` was called. */
+  ensureOpen(): void {
+    if (this.#closed) throw new StoreClosedError()
+  }
+
+  /**
+   * Runs one statement (a prepared, named statement) and returns its rows. On the pool it
+   * refuses to start once closed; on a checked-out client (a transaction already running) it
+   * finishes the work it started.
+   */
   async query<T>(sql: string, params: unknown[] = [], on: Queryable = this.pool): Promise<T[]> {
+    if (on !== this.pool) return this.#query<T>(sql, params, on)
+    this.ensureOpen()
+    return this.#track(this.#query<T>(sql, params, on))
+  }
+
+  async #query<T>(sql: string, params: unknown[], on: Queryable): Promise<T[]> {
     try {
       const result = await on.query({
         name: statementName(sql),
@@ -82,7 +99,7 @@ export class Connection {
       })
       return result.rows as T[]
     } catch (error) {
-      throw mapPgError(error, this.server)
+      throw this.#mapError(error)
     }
   }
 
@@ -98,7 +115,7 @@ export class Connection {
         return await fn()
       } catch (error) {
         const cause = (error as { cause?: unknown }).cause ?? error
-        if (!isRetryable(cause) || attempt >= MAX_RETRIES) throw error
+        if (!isRetryable(cause) || attempt >= MAX_RETRIES || this.#closed) throw error
         await sleep(Math.min(2 ** attempt, 50) * (0.5 + Math.random()))
       }
     }
@@ -106,32 +123,61 @@ export class Connection {
 
   /** Runs `fn` in one transaction on one pooled connection; retried as a whole on races. */
   async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return this.retry(async () => {
-      let client: pg.PoolClient
-      try {
-        client = await this.pool.connect()
-      } catch (error) {
-        throw mapPgError(error, this.server)
-      }
-      let broken = false
-      try {
-        await client.query("BEGIN")
-        const result = await fn(client)
-        await client.query("COMMIT")
-        return result
-      } catch (error) {
-        broken = await rollback(client)
-        throw mapPgError(error, this.server)
-      } finally {
-        client.release(broken)
-      }
+    return this.retry(() => {
+      this.ensureOpen()
+      return this.#track(this.#attempt(fn))
     })
   }
 
-  /** Ends the pool if the backend opened it; idempotent. */
+  async #attempt<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient
+    try {
+      client = await this.pool.connect()
+    } catch (error) {
+      throw this.#mapError(error)
+    }
+    let broken = false
+    try {
+      await client.query("BEGIN")
+      const result = await fn(client)
+      await client.query("COMMIT")
+      return result
+    } catch (error) {
+      broken = await rollback(client)
+      throw this.#mapError(error)
+    } finally {
+      client.release(broken)
+    }
+  }
+
+  /** Keeps `work` in the set `close()` waits for before it ends the pool. */
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#inflight.add(work)
+    const done = () => this.#inflight.delete(work)
+    work.then(done, done)
+    return work
+  }
+
+  /**
+   * A driver error as a store error. After `close()`, errors that carry no SQLSTATE (the
+   * pool refusing work because it was ended) become `StoreClosedError`.
+   */
+  #mapError(error: unknown): unknown {
+    if (this.#closed && !/^[0-9A-Z]{5}$/.test(pgCode(error) ?? "")) {
+      return new StoreClosedError(error)
+    }
+    return mapPgError(error, this.server)
+  }
+
+  /**
+   * Refuses new work, lets the calls already started finish (a pool that is ending never serves
+   * the requests still queued for a connection), then ends the pool if the backend opened it.
+   * Idempotent.
+   */
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight])
     if (this.#owned) await this.pool.end()
   }
 }

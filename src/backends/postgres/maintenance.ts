@@ -37,6 +37,7 @@ export function postgresMaintenance(conn: Connection, channel: string): Maintena
     },
 
     async reclaimSpace() {
+      conn.ensureOpen()
       return { supported: false, freedPages: 0, freePages: 0, pageSize: 8192 }
     },
   }
