@@ -180,7 +180,8 @@ export interface Backend extends ArtifactOps, BlobOps, ChangesetOps {
 
   /**
    * Appends events, assigning cursors in commit order. Rows whose id exists with the same
-   * content are returned as stored; a different content is a `ConflictError`.
+   * content are returned as stored; a different content is a `ConflictError`. Every row
+   * belongs to one namespace; a batch spanning two is a `ValidationError` on `events`.
    */
   appendEvents(
     rows: Omit<EventRow, "cursor">[],

@@ -31,6 +31,18 @@ export function checkNamespace(value: unknown, field = "namespace"): string {
   return value
 }
 
+/**
+ * Refuses a backend batch whose rows belong to more than one namespace. One call writes to one
+ * namespace on every backend: the store's views are scoped to one, and a PostgreSQL append takes
+ * its cursors from that namespace's single counter row.
+ */
+export function checkOneNamespace(field: string, rows: readonly { namespace: string }[]): void {
+  const ns = rows[0]?.namespace
+  if (rows.some((row) => row.namespace !== ns)) {
+    throw new ValidationError(field, "one call appends to one namespace")
+  }
+}
+
 /** A short name (agent, kind, role, tool): non-empty, well-formed, no control characters. */
 export function checkName(field: string, value: unknown, max = 256): string {
   if (typeof value !== "string" || value.length === 0) {

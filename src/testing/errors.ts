@@ -32,6 +32,29 @@ export function errorsTests(target: ConformanceTarget): void {
       expect(await store.events.count()).toBe(0)
     })
 
+    it("refuses a backend event batch that spans two namespaces, writing nothing", async () => {
+      const { store, backend } = fx.get()
+      const other = store.withNamespace(rand("ns"))
+      const row = (namespace: string) => ({
+        namespace,
+        id: rand("e"),
+        kind: "k",
+        data: "null",
+        text: null,
+        session_id: null,
+        agent: null,
+        parent_id: null,
+        artifact_ref: null,
+        time: 0,
+      })
+      const mixed = [row(store.namespace), row(other.namespace)]
+      for (const checkExisting of [false, true]) {
+        await expectError(backend.appendEvents(mixed, { checkExisting }), "VALIDATION", "events")
+      }
+      expect(await store.events.count()).toBe(0)
+      expect(await other.events.count()).toBe(0)
+    })
+
     it("rejects references to unknown sessions with ValidationError on sessionId", async () => {
       const { store } = fx.get()
       const missing = rand("s")

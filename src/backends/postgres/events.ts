@@ -1,6 +1,7 @@
 import type { Backend, EventSummaryRow } from "../../core/backend.js"
 import { ConflictError, ValidationError } from "../../core/errors.js"
 import { EVENT_CONTENT_COLUMNS, type EventRow, sameColumns } from "../../core/rows.js"
+import { checkOneNamespace } from "../../core/validation.js"
 import { columnList, EVENT_COLUMNS, EVENT_INSERT_COLUMNS } from "../sql/columns.js"
 import { and, eventWhere, render, whereNamespace } from "../sql/where.js"
 import { type Connection, numbered, violatedConstraint } from "./connection.js"
@@ -136,10 +137,7 @@ export function postgresEvents(conn: Connection, channel: string): EventOps {
 
   return {
     async appendEvents(rows, { checkExisting }) {
-      const ns = rows[0]?.namespace
-      if (rows.some((row) => row.namespace !== ns)) {
-        throw new ValidationError("events", "one call appends to one namespace")
-      }
+      checkOneNamespace("events", rows)
       let result: AppendResult
       let notify = true
       for (let attempt = 0; ; attempt++) {

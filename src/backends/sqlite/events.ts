@@ -1,6 +1,7 @@
 import type { Backend, EventQuerySpec, EventSummaryRow } from "../../core/backend.js"
 import { ConflictError, ValidationError } from "../../core/errors.js"
 import { EVENT_CONTENT_COLUMNS, type EventRow, sameColumns } from "../../core/rows.js"
+import { checkOneNamespace } from "../../core/validation.js"
 import { columnList, EVENT_COLUMNS, EVENT_INSERT_COLUMNS } from "../sql/columns.js"
 import { and, eventWhere, render, type Where, whereNamespace } from "../sql/where.js"
 import type { Connection } from "./connection.js"
@@ -41,6 +42,7 @@ export function sqliteEvents(conn: Connection): EventOps {
 
   return {
     async appendEvents(rows, { checkExisting }) {
+      checkOneNamespace("events", rows)
       try {
         return await conn.write(() => {
           const stored = checkExisting ? storedCopies(rows) : undefined
