@@ -120,6 +120,7 @@ export {
   ValidationError,
 } from "./core/errors.js"
 export type { EventsApi } from "./core/events.js"
+export { DEFAULT_STORE_LIMITS, MAX_LIMIT_BYTES, type StoreLimits } from "./core/limits.js"
 export type { MessagesApi } from "./core/messages.js"
 export type { Migration } from "./core/migrations.js"
 export type { EventRow, MessageRow, SessionRow, ToolRow } from "./core/rows.js"

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
+import { isAgentStoreError } from "../src/index.js"
 import { openStore } from "../src/open.js"
 import { adminQuery, describePg, dropSchema, freshSchema, PG_URL } from "./support/postgres.js"
 
@@ -28,6 +29,29 @@ describe("openStore({ migrate: false })", () => {
     const { current, latest } = await reopenDowngraded(`sqlite:${join(dir, "down.db")}`)
     expect(latest).toBeGreaterThan(1)
     expect(current).toBe(1)
+  })
+})
+
+describe("openStore({ limits })", () => {
+  it("applies the limits it is given to the store it opens", async () => {
+    const store = await openStore(":memory:", { limits: { messageBytes: 10 } })
+    try {
+      const s = await store.sessions.create({ agent: "a" })
+      await store.messages.append(s.id, { role: "user", content: "12345678" })
+      const error = await store.messages
+        .append(s.id, { role: "user", content: "123456789" })
+        .catch((e: unknown) => e)
+      expect(isAgentStoreError(error, "VALIDATION")).toBe(true)
+      expect((error as { details: { field: string } }).details.field).toBe("messages[0].content")
+      expect(await store.messages.count(s.id)).toBe(1)
+    } finally {
+      await store.close()
+    }
+  })
+
+  it("refuses bad limits with ValidationError", async () => {
+    const error = await openStore(":memory:", { limits: { eventBytes: -1 } }).catch((e) => e)
+    expect(isAgentStoreError(error, "VALIDATION")).toBe(true)
   })
 })
 

@@ -8,6 +8,7 @@ import {
   type Backend,
   createSqliteBackend,
   createStore,
+  MAX_LIMIT_BYTES,
   type ManualClock,
   manualClock,
   type Store,
@@ -134,7 +135,13 @@ async function property(targets: Target[], runs: number): Promise<void> {
   let run = 0
   try {
     for (const [i, target] of targets.entries()) {
-      stores.push(createStore(await target.open(), { clock: clocks[i] as ManualClock }))
+      // The model has no size limits: its 1 MiB strings (6 MiB as JSON when all U+0000) must fit.
+      const limits = {
+        messageBytes: MAX_LIMIT_BYTES,
+        eventBytes: MAX_LIMIT_BYTES,
+        metadataBytes: MAX_LIMIT_BYTES,
+      }
+      stores.push(createStore(await target.open(), { clock: clocks[i] as ManualClock, limits }))
     }
     await fc.assert(
       fc.asyncProperty(

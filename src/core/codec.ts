@@ -1,4 +1,6 @@
+import type { StoreContext } from "./context.js"
 import { IntegrityError, ValidationError } from "./errors.js"
+import { checkBytes } from "./limits.js"
 import type { Json, JsonObject } from "./types.js"
 
 /** Deepest nesting a JSON payload may have. */
@@ -20,6 +22,25 @@ export function encodeObject(field: string, value: unknown): string {
     throw new ValidationError(field, "must be a JSON object")
   }
   return encodeJson(field, value)
+}
+
+/** Encodes an optional metadata object (`{}` when absent) within `limits.metadataBytes`. */
+export function encodeMetadata(
+  ctx: Pick<StoreContext, "limits">,
+  field: string,
+  value: unknown,
+): string {
+  if (value === undefined) return "{}"
+  return checkMetadataBytes(ctx, field, encodeObject(field, value))
+}
+
+/** Refuses encoded metadata over `limits.metadataBytes`. */
+export function checkMetadataBytes(
+  ctx: Pick<StoreContext, "limits">,
+  field: string,
+  encoded: string,
+): string {
+  return checkBytes(field, encoded, ctx.limits.metadataBytes, "metadataBytes")
 }
 
 function checkJson(path: string, value: unknown, depth: number, ancestors: object[]): void {

@@ -2,6 +2,7 @@ import type { BlobStore } from "../artifacts/blob-store.js"
 import type { Backend } from "./backend.js"
 import type { Clock } from "./clock.js"
 import { StoreClosedError } from "./errors.js"
+import type { StoreLimits } from "./limits.js"
 
 /** What every domain API of one store view shares. */
 export interface StoreContext {
@@ -11,6 +12,8 @@ export interface StoreContext {
   readonly newId: () => string
   /** Where blob bytes live (filesystem or database); content-addressed by SHA-256. */
   readonly blobs: BlobStore
+  /** Size limits every write checks before it reaches the backend. */
+  readonly limits: Readonly<Required<StoreLimits>>
   /** Throws `StoreClosedError` once the store is closed. */
   readonly open: () => Backend
   /** Runs `fn` when the store closes (before the backend does); returns an unregister function. */

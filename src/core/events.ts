@@ -2,6 +2,7 @@ import type { EventFilterSpec, EventQuerySpec } from "./backend.js"
 import { encodeJson } from "./codec.js"
 import type { StoreContext } from "./context.js"
 import { NotFoundError, ValidationError } from "./errors.js"
+import { checkBytes } from "./limits.js"
 import { type EventRow, iso, toEvent } from "./rows.js"
 import {
   type EventSubscribeFilter,
@@ -77,7 +78,6 @@ const EVENT_KEYS = [
 ]
 const SUBSCRIBE_KEYS = ["sessionId", "agent", "kinds", "parentId"]
 const FILTER_KEYS = ["sessionId", "agent", "kinds", "parentId", "since", "until", "after", "before"]
-const MAX_TEXT = 64 * 1024 * 1024
 
 /** Builds the events API over one store context. */
 export function createEventsApi(ctx: StoreContext): EventsApi {
@@ -209,6 +209,10 @@ function filterSpec(filter: EventFilter): EventFilterSpec {
   return spec
 }
 
+function eventBytes(ctx: StoreContext, field: string, encoded: string): string {
+  return checkBytes(field, encoded, ctx.limits.eventBytes, "eventBytes")
+}
+
 function eventRow(
   ctx: StoreContext,
   input: EventInput,
@@ -220,14 +224,16 @@ function eventRow(
   if (input.text !== undefined && input.text !== null) {
     if (typeof input.text !== "string")
       throw new ValidationError(`${field}.text`, "must be a string")
-    if (input.text.length > MAX_TEXT) throw new ValidationError(`${field}.text`, "is too long")
-    text = JSON.stringify(input.text)
+    text = eventBytes(ctx, `${field}.text`, JSON.stringify(input.text))
   }
   return {
     namespace: ctx.namespace,
     id: input.id === undefined ? ctx.newId() : checkId(`${field}.id`, input.id),
     kind: checkName(`${field}.kind`, input.kind, 128),
-    data: input.data === undefined ? "null" : encodeJson(`${field}.data`, input.data),
+    data:
+      input.data === undefined
+        ? "null"
+        : eventBytes(ctx, `${field}.data`, encodeJson(`${field}.data`, input.data)),
     text,
     session_id: optionalId(`${field}.sessionId`, input.sessionId),
     agent: optionalName(`${field}.agent`, input.agent),

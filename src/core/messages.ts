@@ -1,7 +1,8 @@
 import type { MessageListSpec } from "./backend.js"
-import { encodeJson, encodeObject } from "./codec.js"
+import { encodeJson, encodeMetadata } from "./codec.js"
 import type { StoreContext } from "./context.js"
 import { NotFoundError, ValidationError } from "./errors.js"
+import { checkBytes } from "./limits.js"
 import { type MessageRow, toMessage } from "./rows.js"
 import type {
   AppendMessagesOptions,
@@ -161,15 +162,19 @@ function messageRow(
     id: input.id === undefined ? ctx.newId() : checkId(`${field}.id`, input.id),
     session_id: sessionId,
     role: checkName(`${field}.role`, input.role, 64),
-    content: encodeJson(`${field}.content`, input.content),
+    content: checkBytes(
+      `${field}.content`,
+      encodeJson(`${field}.content`, input.content),
+      ctx.limits.messageBytes,
+      "messageBytes",
+    ),
     name: optionalName(`${field}.name`, input.name),
     tool_call_id: optionalId(`${field}.toolCallId`, input.toolCallId),
     usage:
       input.usage === undefined || input.usage === null
         ? null
         : JSON.stringify(compactUsage(checkUsage(`${field}.usage`, input.usage))),
-    metadata:
-      input.metadata === undefined ? "{}" : encodeObject(`${field}.metadata`, input.metadata),
+    metadata: encodeMetadata(ctx, `${field}.metadata`, input.metadata),
     created_at: now,
   }
 }

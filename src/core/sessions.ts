@@ -1,5 +1,5 @@
 import type { SessionListSpec } from "./backend.js"
-import { encodeObject } from "./codec.js"
+import { checkMetadataBytes, encodeMetadata } from "./codec.js"
 import type { StoreContext } from "./context.js"
 import { NotFoundError, ValidationError } from "./errors.js"
 import { decodePageToken, encodePageToken } from "./page-token.js"
@@ -94,7 +94,7 @@ export function createSessionsApi(ctx: StoreContext): SessionsApi {
           input.title === undefined || input.title === null
             ? null
             : checkTitle("title", input.title),
-        metadata: input.metadata === undefined ? "{}" : encodeObject("metadata", input.metadata),
+        metadata: encodeMetadata(ctx, "metadata", input.metadata),
         input_tokens: 0,
         output_tokens: 0,
         total_tokens: 0,
@@ -131,7 +131,7 @@ export function createSessionsApi(ctx: StoreContext): SessionsApi {
           ? input.title
           : checkTitle("title", input.title)
       const metadata =
-        input.metadata === undefined ? undefined : encodeObject("metadata", input.metadata)
+        input.metadata === undefined ? undefined : encodeMetadata(ctx, "metadata", input.metadata)
       const replace = optionalBoolean("replaceMetadata", input.replaceMetadata)
       return change(id, (current) => {
         const patch: Partial<SessionRow> = {}
@@ -139,10 +139,14 @@ export function createSessionsApi(ctx: StoreContext): SessionsApi {
         if (metadata !== undefined) {
           patch.metadata = replace
             ? metadata
-            : JSON.stringify({
-                ...(toSession(current).metadata as JsonObject),
-                ...JSON.parse(metadata),
-              })
+            : checkMetadataBytes(
+                ctx,
+                "metadata",
+                JSON.stringify({
+                  ...(toSession(current).metadata as JsonObject),
+                  ...JSON.parse(metadata),
+                }),
+              )
         }
         return patch
       })

@@ -9,6 +9,7 @@ import { Lifecycle, type StoreContext } from "./context.js"
 import { createEventsApi, type EventsApi } from "./events.js"
 import { ulidFactory } from "./ids.js"
 import { lazyArtifactsApi, lazyPlansApi } from "./lazy-apis.js"
+import { resolveLimits, type StoreLimits } from "./limits.js"
 import { createMessagesApi, type MessagesApi } from "./messages.js"
 import { createSessionsApi, type SessionsApi } from "./sessions.js"
 import { createToolsApi, type ToolsApi } from "./tools.js"
@@ -22,6 +23,13 @@ export interface StoreOptions {
   clock?: Clock
   /** Where blob bytes live. Default: in the database (`createDatabaseBlobStore(backend)`). */
   blobs?: BlobStore
+  /**
+   * Size limits in UTF-8 bytes as stored: `messageBytes` (a message's content, default 4 MiB),
+   * `eventBytes` (an event's data or text, a tool call's arguments, result or error; 4 MiB),
+   * `metadataBytes` (any metadata object; 256 KiB). Over a limit: `ValidationError`, nothing
+   * written.
+   */
+  limits?: StoreLimits
 }
 
 /** The durable memory of an agent runtime: one object per domain, all scoped to a namespace. */
@@ -55,9 +63,10 @@ export interface Store extends AsyncDisposable {
  */
 export function createStore(backend: Backend, options: StoreOptions = {}): Store {
   const clock = options.clock ?? systemClock
+  const limits = resolveLimits(options.limits)
   return buildView(
     new Lifecycle(backend),
-    { backend, blobs: options.blobs ?? createDatabaseBlobStore(backend), clock },
+    { backend, blobs: options.blobs ?? createDatabaseBlobStore(backend), clock, limits },
     ulidFactory(clock),
     options.namespace ?? "default",
   )
@@ -67,6 +76,7 @@ interface Shared {
   backend: Backend
   blobs: BlobStore
   clock: Clock
+  limits: Readonly<Required<StoreLimits>>
 }
 
 function buildView(
@@ -75,13 +85,14 @@ function buildView(
   newId: () => string,
   namespace: string,
 ): Store {
-  const { backend, blobs, clock } = shared
+  const { backend, blobs, clock, limits } = shared
   const ctx: StoreContext = {
     backend,
     namespace: checkNamespace(namespace),
     clock,
     newId,
     blobs,
+    limits,
     open: lifecycle.backend,
     onClose: lifecycle.onClose,
   }

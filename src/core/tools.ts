@@ -1,7 +1,8 @@
 import type { ToolListSpec } from "./backend.js"
-import { encodeJson, encodeObject } from "./codec.js"
+import { encodeJson, encodeMetadata } from "./codec.js"
 import type { StoreContext } from "./context.js"
 import { ConflictError, NotFoundError, ValidationError } from "./errors.js"
+import { checkBytes } from "./limits.js"
 import { decodePageToken, encodePageToken } from "./page-token.js"
 import { type ToolRow, toTool } from "./rows.js"
 import type {
@@ -70,7 +71,7 @@ export function createToolsApi(ctx: StoreContext): ToolsApi {
 
     async finish(id, input) {
       checkId("id", id)
-      const finish = finishPatch(input)
+      const finish = finishPatch(ctx, input)
       const row = await ctx.open().updateTool(ctx.namespace, id, (current) => {
         if (current.status !== "running") {
           throw new ConflictError(`tool invocation ${id} already finished as ${current.status}`, {
@@ -97,7 +98,7 @@ export function createToolsApi(ctx: StoreContext): ToolsApi {
       checkKeys("input", checkObject("input", input), RECORD_KEYS)
       const { status, result, error, finishedAt, changeIds, ...start } = input
       const row = startRow(ctx, { ...start, ...(changeIds === undefined ? {} : { changeIds }) })
-      const finish = finishPatch({
+      const finish = finishPatch(ctx, {
         status,
         ...(result === undefined ? {} : { result }),
         ...(error === undefined ? {} : { error }),
@@ -140,7 +141,7 @@ function startRow(ctx: StoreContext, input: StartToolInput): ToolRow {
     id: input.id === undefined ? ctx.newId() : checkId("id", input.id),
     tool: checkName("tool", input.tool),
     status: "running",
-    arguments: input.arguments === undefined ? "null" : encodeJson("arguments", input.arguments),
+    arguments: payload(ctx, "arguments", input.arguments) ?? "null",
     result: null,
     error: null,
     session_id: optionalId("sessionId", input.sessionId),
@@ -149,10 +150,7 @@ function startRow(ctx: StoreContext, input: StartToolInput): ToolRow {
     change_ids: changeIds(input.changeIds) ?? "[]",
     resource_refs:
       input.resourceRefs === undefined ? "[]" : encodeArray("resourceRefs", input.resourceRefs),
-    provider_metadata:
-      input.providerMetadata === undefined
-        ? "{}"
-        : encodeObject("providerMetadata", input.providerMetadata),
+    provider_metadata: encodeMetadata(ctx, "providerMetadata", input.providerMetadata),
     started_at:
       input.startedAt === undefined ? ctx.clock() : checkTime("startedAt", input.startedAt),
     finished_at: null,
@@ -160,7 +158,13 @@ function startRow(ctx: StoreContext, input: StartToolInput): ToolRow {
   }
 }
 
-function finishPatch(input: FinishToolInput) {
+/** A tool payload as stored JSON within `limits.eventBytes`; `null` when absent. */
+function payload(ctx: StoreContext, field: string, value: unknown): string | null {
+  if (value === undefined) return null
+  return checkBytes(field, encodeJson(field, value), ctx.limits.eventBytes, "eventBytes")
+}
+
+function finishPatch(ctx: StoreContext, input: FinishToolInput) {
   checkKeys("input", checkObject("input", input), FINISH_KEYS)
   const status = checkEnum("status", input.status, FINAL)
   if (status === "failed" && input.error === undefined) {
@@ -174,8 +178,8 @@ function finishPatch(input: FinishToolInput) {
     change_ids?: string
   } = {
     status,
-    result: input.result === undefined ? null : encodeJson("result", input.result),
-    error: input.error === undefined ? null : encodeJson("error", input.error),
+    result: payload(ctx, "result", input.result),
+    error: payload(ctx, "error", input.error),
   }
   const finishedAt = optionalTime("finishedAt", input.finishedAt)
   if (finishedAt !== undefined) patch.finished_at = finishedAt

@@ -9,6 +9,7 @@ import { eventQueryTests } from "./events-query.js"
 import { type ConformanceTarget, probeCapabilities } from "./harness.js"
 import { jsonTests } from "./json.js"
 import { lifecycleTests } from "./lifecycle.js"
+import { limitsTests } from "./limits.js"
 import { messagesTests } from "./messages.js"
 import { migrationsTests } from "./migrations.js"
 import { sessionsTests } from "./sessions.js"
@@ -44,6 +45,7 @@ export function runConformance(target: ConformanceTarget): void {
     toolsTests(target)
     toolListTests(target)
     validationTests(target)
+    limitsTests(target)
     changesetsTests(target)
     changesetsApplyTests(target)
     errorsTests(target)

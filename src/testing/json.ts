@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest"
+import { createStore } from "../core/store.js"
 import type { Json, JsonObject } from "../core/types.js"
 import { type ConformanceTarget, useFixture } from "./harness.js"
 
@@ -61,7 +62,10 @@ export function jsonTests(target: ConformanceTarget): void {
     })
 
     it("keeps 1 MiB strings exact in messages, events and tools", async () => {
-      const { store } = fx.get()
+      const { backend, store: fixture } = fx.get()
+      // About 1.9 MiB of UTF-8: over the default metadata limit (256 KiB), so raise it.
+      const limits = { metadataBytes: 4 * 2 ** 20 }
+      const store = createStore(backend, { namespace: fixture.namespace, limits })
       expect(MIB.length).toBeGreaterThanOrEqual(1024 * 1024)
       const s = await store.sessions.create({ agent: "a", metadata: { big: MIB } })
       expect((await store.sessions.get(s.id)).metadata.big).toBe(MIB)
