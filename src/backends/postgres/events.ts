@@ -31,6 +31,8 @@ const RESEND_RETRIES = 3
  * one namespace take their cursors one transaction at a time and commit in cursor order. A
  * reader paging by `after` can never see cursor n+1 before cursor n is visible
  * (docs/postgres.md). The statement also NOTIFYs the namespace's channel, sent at commit.
+ * The ids array is read through a sub-select so the cached plan is kept (see `appendSql` in
+ * messages.ts).
  */
 function appendSql(conn: Connection, checkExisting: boolean, notify: boolean): string {
   const E = conn.table("events")
@@ -44,7 +46,7 @@ function appendSql(conn: Connection, checkExisting: boolean, notify: boolean): s
   const differs = EVENT_CONTENT_COLUMNS.map(
     (column) => `e.${column} IS DISTINCT FROM i.${column}`,
   ).join(" OR ")
-  return `WITH input AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[],
+  return `WITH input AS (SELECT * FROM unnest((SELECT $2::text[]), $3::text[], $4::text[], $5::text[],
       $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[])
       WITH ORDINALITY AS t(id, kind, data, text, session_id, agent, parent_id, artifact_ref, time, ord)),
   existing AS (${existing}),
