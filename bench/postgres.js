@@ -146,6 +146,27 @@ async function w1(ctx) {
   return [throughputRow(`W1 single message appends (${n})`, BACKEND, n, agentMs, rawMs)]
 }
 
+/** W1 with a caller-supplied id on every message (the statement that looks up re-sends). */
+async function w1ids(ctx) {
+  const n = ctx.cfg.appends
+  const { agentMs, rawMs } = await compareWrites(
+    ctx,
+    n,
+    250,
+    async ({ store, sessionId }, from, to) => {
+      for (let i = from; i < to; i++) {
+        await store.messages.append(sessionId, { id: rawId(), ...messageInput(i) })
+      }
+    },
+    async ({ ops, sessionId }, from, to) => {
+      for (let i = from; i < to; i++) await ops.append(sessionId, [messageInput(i)])
+    },
+  )
+  return [
+    throughputRow(`W1 single message appends with caller ids (${n})`, BACKEND, n, agentMs, rawMs),
+  ]
+}
+
 async function w2(ctx) {
   const n = ctx.cfg.batched
   const { agentMs, rawMs } = await compareWrites(
@@ -180,6 +201,27 @@ async function e1(ctx) {
     },
   )
   return [throughputRow(`E1 single event appends (${n})`, BACKEND, n, agentMs, rawMs)]
+}
+
+/** E1 with a caller-supplied id on every event (the statement that looks up re-sends). */
+async function e1ids(ctx) {
+  const n = ctx.cfg.appends
+  const { agentMs, rawMs } = await compareWrites(
+    ctx,
+    n,
+    250,
+    async ({ store, sessionId }, from, to) => {
+      for (let i = from; i < to; i++) {
+        await store.events.append({ id: rawId(), ...eventInput(i, sessionId) })
+      }
+    },
+    async ({ ops, sessionId }, from, to) => {
+      for (let i = from; i < to; i++) await ops.appendEvents([eventInput(i, sessionId)])
+    },
+  )
+  return [
+    throughputRow(`E1 single event appends with caller ids (${n})`, BACKEND, n, agentMs, rawMs),
+  ]
 }
 
 async function e2(ctx) {
@@ -467,7 +509,7 @@ async function w5(ctx) {
 }
 
 /** Every PostgreSQL workload, in order. */
-export const POSTGRES_WORKLOADS = { w1, w2, w3, w4, w5, e1, e2, e3, c1 }
+export const POSTGRES_WORKLOADS = { w1, w1ids, w2, w3, w4, w5, e1, e1ids, e2, e3, c1 }
 
 /** Runs the selected workloads against the server at `url`. */
 export async function runPostgres(lib, url, cfg, wanted) {

@@ -21,6 +21,8 @@ export interface ConnectionOptions {
   statementTimeoutMs: number
   /** `synchronous_commit` for pools the backend opens. */
   synchronousCommit: "on" | "local"
+  /** Named (server-side prepared) statements (default true); off for poolers that cannot keep them. */
+  preparedStatements?: boolean
 }
 
 /** int8 and numeric counts come back as JS numbers; everything else as `pg` parses it. */
@@ -33,7 +35,8 @@ const TYPES: pg.CustomTypesConfig = {
 export const MAX_RETRIES = 8
 
 /**
- * The pool the backend runs on: statements are named (prepared once per connection), bigint
+ * The pool the backend runs on: statements are named (prepared once per connection) unless
+ * `preparedStatements` is off, bigint
  * columns are numbers, driver errors become store errors, and transactions retry on
  * serialization failures and deadlocks.
  */
@@ -43,11 +46,13 @@ export class Connection {
   /** `host:port/database`, for error messages: never the password. */
   readonly server: string
   readonly #owned: boolean
+  readonly #prepared: boolean
   readonly #inflight = new Set<Promise<unknown>>()
   #closed = false
 
   constructor(options: ConnectionOptions) {
     this.schema = options.schema
+    this.#prepared = options.preparedStatements ?? true
     if (options.pool) {
       this.pool = options.pool
       this.#owned = false
@@ -91,12 +96,9 @@ export class Connection {
 
   async #query<T>(sql: string, params: unknown[], on: Queryable): Promise<T[]> {
     try {
-      const result = await on.query({
-        name: statementName(sql),
-        text: sql,
-        values: params,
-        types: TYPES,
-      })
+      const query: pg.QueryConfig = { text: sql, values: params, types: TYPES }
+      if (this.#prepared) query.name = statementName(sql)
+      const result = await on.query(query)
       return result.rows as T[]
     } catch (error) {
       throw this.#mapError(error)

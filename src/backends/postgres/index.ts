@@ -38,6 +38,18 @@ export interface PostgresConfig {
   durability?: "normal" | "full"
   /** Migrate to the latest schema on open. Default true. */
   migrate?: boolean
+  /**
+   * Named (server-side prepared) statements: planned once per connection. Default true. Set
+   * `false` (URL: `preparedStatements=false`) behind a pooler in transaction mode that cannot
+   * keep them (PgBouncer before 1.21, or with `max_prepared_statements = 0`).
+   */
+  preparedStatements?: boolean
+  /**
+   * Where the live-tail LISTEN connection goes (URL: `listenUrl=<percent-encoded URL>`).
+   * Default: the pool's server. A pooler in transaction mode cannot LISTEN: point this at the
+   * database itself or at a session-mode pooler.
+   */
+  listenUrl?: string
 }
 
 /** The backend with its PostgreSQL extras. */
@@ -64,7 +76,8 @@ const SYSTEM_SCHEMA = /^(pg_|information_schema$)/
  * const backend = await createPostgresBackend({ url: "postgres://app@db:5432/app" })
  */
 export async function createPostgresBackend(config: PostgresConfig): Promise<PostgresBackend> {
-  const { url, schema, poolSize, statementTimeoutMs } = settings(config)
+  const { url, schema, poolSize, statementTimeoutMs, preparedStatements, listenUrl } =
+    settings(config)
   const conn = new Connection({
     ...(url === undefined ? {} : { connectionString: url }),
     ...(config.pool === undefined ? {} : { pool: config.pool }),
@@ -72,9 +85,10 @@ export async function createPostgresBackend(config: PostgresConfig): Promise<Pos
     max: poolSize,
     statementTimeoutMs,
     synchronousCommit: config.durability === "full" ? "on" : "local",
+    preparedStatements,
   })
   const channel = `agentstore_events_${schema}`
-  const listener = new Listener(conn.pool, channel)
+  const listener = new Listener(conn.pool, channel, listenUrl)
   const capabilities: BackendCapabilities = Object.freeze({
     multiProcess: true,
     notify: true,
@@ -118,7 +132,17 @@ interface Settings {
   schema: string
   poolSize: number
   statementTimeoutMs: number
+  preparedStatements: boolean
+  listenUrl?: string
 }
+
+const URL_SETTINGS = [
+  "schema",
+  "poolSize",
+  "statementTimeoutMs",
+  "preparedStatements",
+  "listenUrl",
+] as const
 
 /** Config merged with the URL's own parameters (`schema`, `poolSize`, `statementTimeoutMs`). */
 function settings(config: PostgresConfig): Settings {
@@ -134,7 +158,7 @@ function settings(config: PostgresConfig): Settings {
     } catch {
       throw new ValidationError("url", "must be a postgres:// URL")
     }
-    for (const key of ["schema", "poolSize", "statementTimeoutMs"]) {
+    for (const key of URL_SETTINGS) {
       const value = parsed.searchParams.get(key)
       if (value !== null) fromUrl[key] = value
       parsed.searchParams.delete(key)
@@ -155,8 +179,34 @@ function settings(config: PostgresConfig): Settings {
     0,
     2 ** 31 - 1,
   )
-  const base = { schema, poolSize, statementTimeoutMs }
-  return url === undefined ? base : { ...base, url }
+  const preparedStatements = flag(
+    "preparedStatements",
+    config.preparedStatements ?? fromUrl.preparedStatements ?? true,
+  )
+  const listenUrl = config.listenUrl ?? fromUrl.listenUrl
+  if (listenUrl !== undefined) checkPostgresUrl("listenUrl", listenUrl)
+  const base = { schema, poolSize, statementTimeoutMs, preparedStatements }
+  return {
+    ...base,
+    ...(url === undefined ? {} : { url }),
+    ...(listenUrl === undefined ? {} : { listenUrl }),
+  }
+}
+
+function flag(field: string, value: boolean | string): boolean {
+  if (value === true || value === "true") return true
+  if (value === false || value === "false") return false
+  throw new ValidationError(field, "must be true or false")
+}
+
+function checkPostgresUrl(field: string, value: unknown): void {
+  let parsed: URL | undefined
+  try {
+    parsed = typeof value === "string" ? new URL(value) : undefined
+  } catch {}
+  if (!parsed || !/^postgres(ql)?:$/.test(parsed.protocol)) {
+    throw new ValidationError(field, "must be a postgres:// URL")
+  }
 }
 
 function integer(field: string, value: number | string, min: number, max: number): number {

@@ -9,7 +9,7 @@ import { StoreClosedError } from "../../core/errors.js"
  * LISTEN is in place and after every reconnect, and re-read from their cursor each time.
  */
 export class Listener {
-  readonly #pool: pg.Pool
+  readonly #config: pg.ClientConfig
   readonly #channel: string
   readonly #watchers = new Map<string, Set<() => void>>()
   #client: pg.Client | undefined
@@ -17,8 +17,12 @@ export class Listener {
   #stopped = false
   #retryMs = 50
 
-  constructor(pool: pg.Pool, channel: string) {
-    this.#pool = pool
+  /** `listenUrl`, when given, names the server to LISTEN on; else the pool's settings apply. */
+  constructor(pool: pg.Pool, channel: string, listenUrl?: string) {
+    this.#config =
+      listenUrl === undefined
+        ? (pool.options as pg.ClientConfig)
+        : { connectionString: listenUrl, application_name: "agentstore" }
     this.#channel = channel
   }
 
@@ -53,7 +57,7 @@ export class Listener {
   }
 
   async #open(): Promise<void> {
-    const client = new pg.Client(this.#pool.options as pg.ClientConfig)
+    const client = new pg.Client(this.#config)
     client.on("error", () => this.#lost(client))
     client.on("end", () => this.#lost(client))
     try {
