@@ -181,6 +181,7 @@ describe.each(processTargets)(
 /** Checks the stored log against the acknowledgements; returns how many events it holds. */
 async function verify({ target, writers }: Run): Promise<number> {
   expect(await target.integrity()).toBe("ok")
+  await settled(target)
   const rows = (await target.rows("SELECT cursor, id, agent FROM events ORDER BY cursor")).map(
     (row) => ({ cursor: String(row.cursor), id: String(row.id), agent: row.agent }),
   )
@@ -212,6 +213,23 @@ async function verify({ target, writers }: Run): Promise<number> {
     rows.map((row) => row.cursor),
   )
   return rows.length
+}
+
+/**
+ * Waits until the log stops changing. A killed client's COMMIT may still be running on the
+ * PostgreSQL server (queued behind the namespace counter row), so an unacknowledged event can
+ * commit after the kill; what counts is that the final log holds every acknowledged one.
+ */
+async function settled(target: ProcessTarget): Promise<void> {
+  const state = async () =>
+    JSON.stringify(await target.rows("SELECT count(*) AS n, max(cursor) AS c FROM events"))
+  let last = await state()
+  for (let same = 0; same < 2; ) {
+    await sleep(300)
+    const next = await state()
+    same = next === last ? same + 1 : 0
+    last = next
+  }
 }
 
 /** Reading the log through the store, page by page, gives every cursor once, ascending. */
