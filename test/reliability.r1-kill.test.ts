@@ -11,7 +11,7 @@ import {
 } from "./support/children.js"
 import { type ProcessTarget, processTargets } from "./support/process-targets.js"
 
-// R1 (RELIABILITY.md): writers appending keyed events are SIGKILLed at random moments and
+// R1 (docs/reliability.md): writers appending keyed events are SIGKILLed at random moments and
 // restarted from their last acknowledged key. CI: 50 kills; `npm run soak`: 1,000.
 const WRITERS = 4
 const KILLS = sizeFromEnv("AGENTSTORE_R1_KILLS", 50, 1000)

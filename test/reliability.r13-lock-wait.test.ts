@@ -5,11 +5,11 @@ import { afterAll, describe, expect, it } from "vitest"
 import { createSqliteBackend, createStore, type Store } from "../src/index.js"
 import { holdLock, type LoopLag, watchEventLoop } from "./support/sqlite-lock.js"
 
-// R13 (RELIABILITY.md): another process holds the SQLite write lock for 3 s while this process
+// R13 (docs/reliability.md): another process holds the SQLite write lock for 3 s while this process
 // appends and serves reads. The event loop never stalls; the append completes, or fails typed
 // once its budget is spent.
 const HOLD_MS = 3000
-// The bound of RELIABILITY.md, on the 99th percentile of 5 ms timer delays; the longest single
+// The bound of docs/reliability.md, on the 99th percentile of 5 ms timer delays; the longest single
 // stall may reach MAX_STALL_MS, for the moments a loaded 2-core machine starves this process.
 // A synchronous wait shows up as one stall of the whole wait: 1,000-3,000 ms here.
 const MAX_LAG_MS = 50

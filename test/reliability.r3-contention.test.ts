@@ -4,7 +4,7 @@ import { openStore } from "../src/index.js"
 import { type Child, sizeFromEnv, soak, startChild } from "./support/children.js"
 import { type ProcessTarget, processTargets } from "./support/process-targets.js"
 
-// R3 (RELIABILITY.md): many processes append to one store at once while readers tail it.
+// R3 (docs/reliability.md): many processes append to one store at once while readers tail it.
 // CI: 8 × 2,000 appends on SQLite, 8 × 250 on PostgreSQL, 1 tailer; `npm run soak`: 8 × 5,000
 // on each, 2 tailers.
 const PROCESSES = 8

@@ -19,7 +19,7 @@ import { type Step, step } from "./support/model-arbitraries.js"
 import { type Outcome, perform, resolve } from "./support/model-calls.js"
 import { pgAvailable, postgresTarget } from "./support/postgres.js"
 
-// R9, first part (RELIABILITY.md): generated sequences of message and event operations give
+// R9, first part (docs/reliability.md): generated sequences of message and event operations give
 // what a plain in-memory model gives. CI: 100 runs; `npm run soak`: 2,000.
 const RUNS = sizeFromEnv("AGENTSTORE_R9_RUNS", 100, 2000)
 const PG_RUNS = sizeFromEnv("AGENTSTORE_R9_PG_RUNS", 25, 500)
