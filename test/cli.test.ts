@@ -158,7 +158,7 @@ describe("agentstore CLI (built binary, SQLite store in a temp dir)", () => {
       "tool_use",
     ])
     const table = await run("events", "query", "--limit", "2")
-    expect(table.stdout).toMatch(/^CURSOR\s+TIME\s+KIND/)
+    expect(table.stdout).toMatch(/^CURSOR\s+TIME \(UTC\)\s+KIND/)
     expect(table.stdout).toContain("more: agentstore events query --limit 2 --cursor 2")
     const summary = await json("events", "summary")
     expect(summary).toMatchObject({ total: 19, sessions: 3 })

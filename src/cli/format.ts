@@ -57,11 +57,6 @@ export function truncate(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`
 }
 
-/** `2026-01-05 14:03:09` (UTC) for an ISO time. */
-export function clock(iso: string | null): string {
-  return iso === null ? "-" : `${iso.slice(0, 10)} ${iso.slice(11, 19)}`
-}
-
 /** `5m ago`, `3d ago`, `just now`. */
 export function ago(iso: string | null, now = Date.now()): string {
   if (iso === null) return "-"

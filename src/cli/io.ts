@@ -18,6 +18,8 @@ export interface CliIo {
   ask?: (question: string) => Promise<string>
   /** `--color`: `always`/`never` override the terminal check; default `auto`. */
   color?: "auto" | "always" | "never"
+  /** The IANA zone times are shown in (`--local`, `AGENTSTORE_TZ`); default UTC. */
+  timeZone?: string
   /** Where relative paths are resolved. Default: the process's working directory. */
   cwd?: string
 }
@@ -30,6 +32,8 @@ export interface GlobalOptions {
   verbose: boolean
   /** `--color`: `auto` colours a terminal unless `NO_COLOR` is set (`FORCE_COLOR` forces it). */
   color: "auto" | "always" | "never"
+  /** `--local`: times in the system's zone instead of UTC (or `AGENTSTORE_TZ`). */
+  local: boolean
 }
 
 /** A command's parsed arguments. */

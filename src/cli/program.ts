@@ -9,6 +9,7 @@ import {
   type GlobalOptions,
 } from "./io.js"
 import { type ReportStyle, reportError, reportUsage } from "./report.js"
+import { chooseZone } from "./time.js"
 import { packageVersion } from "./version.js"
 
 const ENVIRONMENT = `
@@ -16,6 +17,7 @@ Environment:
   AGENTSTORE_URL        the store when --store is not given (default ./.agentstore)
   AGENTSTORE_NAMESPACE  the namespace when --namespace is not given (default "default")
   AGENTSTORE_RETENTION  the retention config file for gc
+  AGENTSTORE_TZ         the zone times are shown in: local, UTC (default) or an IANA name
   NO_COLOR, FORCE_COLOR turn colour off or on (or --color never|always)
 `
 
@@ -89,6 +91,7 @@ function build(
         .choices(["auto", "always", "never"])
         .default("auto"),
     )
+    .option("--local", "show times in the local time zone instead of UTC ($AGENTSTORE_TZ)", false)
     .addHelpText("after", ENVIRONMENT)
     .showHelpAfterError()
     .exitOverride()
@@ -159,11 +162,13 @@ function attachRun(
       json: all.json === true,
       verbose: all.verbose === true,
       color: all.color as GlobalOptions["color"],
+      local: all.local === true,
       ...(typeof all.namespace === "string" ? { namespace: all.namespace } : {}),
     }
     const args = { positionals, options: cmd.opts(), global, argv, creates: entry.creates === true }
     try {
-      done(await command.run(args, { ...io, color: global.color }))
+      const timeZone = chooseZone(io.env, global.local)
+      done(await command.run(args, { ...io, color: global.color, timeZone }))
     } catch (error) {
       done(reportError(io, error, global))
     }

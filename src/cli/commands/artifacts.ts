@@ -1,11 +1,12 @@
 import type { DrilldownSelector } from "../../artifacts/drilldown.js"
 import { ValidationError } from "../../core/errors.js"
 import { openInput } from "../files.js"
-import { bytes, clock, fields, printJson, table } from "../format.js"
+import { bytes, fields, printJson, table } from "../format.js"
 import { CURSOR_FLAGS, moreHint } from "../hints.js"
 import type { CliCommand } from "../io.js"
 import { intOption, listOption, pageLimit, pageOptions } from "../parse.js"
 import { withStore } from "../store.js"
+import { clock, timeHeader } from "../time.js"
 
 const MEDIA_TYPES: Record<string, string> = {
   json: "application/json",
@@ -87,14 +88,14 @@ export const artifactsList: CliCommand = {
     }
     io.stdout.write(
       table(
-        ["HANDLE", "MEDIA TYPE", "SIZE", "LABEL", "SESSION", "CREATED"],
+        ["HANDLE", "MEDIA TYPE", "SIZE", "LABEL", "SESSION", timeHeader(io, "CREATED")],
         page.items.map((a) => [
           a.handle,
           a.mediaType,
           bytes(a.size),
           a.label ?? "-",
           a.sessionId ?? "-",
-          clock(a.createdAt),
+          clock(io, a.createdAt),
         ]),
       ),
     )

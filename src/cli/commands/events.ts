@@ -1,9 +1,10 @@
 import type { Event, EventFilter } from "../../core/types.js"
-import { brief, clock, num, oneLine, paint, printJson, table, truncate } from "../format.js"
+import { brief, num, oneLine, paint, printJson, table, truncate } from "../format.js"
 import { moreHint } from "../hints.js"
 import type { CliArgs, CliCommand, CliIo, CliOption } from "../io.js"
 import { asFlags, intOption, listOption, pageLimit } from "../parse.js"
 import { withStore } from "../store.js"
+import { clock, timeHeader, zoned } from "../time.js"
 
 const FILTER_OPTIONS: CliOption[] = [
   { flags: "--session <id>", description: "only this session's events" },
@@ -58,7 +59,7 @@ const KIND_COLOUR: Record<
 function rows(io: CliIo, events: Event[]): string[][] {
   return events.map((e) => [
     e.cursor,
-    clock(e.time),
+    clock(io, e.time),
     paint(io, io.stdout, KIND_COLOUR[e.kind] ?? "bold", e.kind),
     e.agent ?? "-",
     e.sessionId ?? "-",
@@ -66,7 +67,9 @@ function rows(io: CliIo, events: Event[]): string[][] {
   ])
 }
 
-const HEADERS = ["CURSOR", "TIME", "KIND", "AGENT", "SESSION", "TEXT / DATA"]
+function headers(io: CliIo): string[] {
+  return ["CURSOR", timeHeader(io, "TIME"), "KIND", "AGENT", "SESSION", "TEXT / DATA"]
+}
 
 /** `agentstore events query`. */
 export const eventsQuery: CliCommand = {
@@ -98,7 +101,7 @@ export const eventsQuery: CliCommand = {
       return 0
     }
     if (page.events.length === 0) io.stdout.write("no events\n")
-    else io.stdout.write(table(HEADERS, rows(io, page.events)))
+    else io.stdout.write(table(headers(io), rows(io, page.events)))
     if (page.nextCursor) moreHint(io, args, ["--cursor", "--after"], ["--cursor", page.nextCursor])
     return 0
   },
@@ -116,7 +119,7 @@ export const eventsSummary: CliCommand = {
       return 0
     }
     io.stdout.write(
-      `${num(s.total)} events in ${num(s.sessions)} sessions, ${clock(s.firstTime)} → ${clock(s.lastTime)}\n`,
+      `${num(s.total)} events in ${num(s.sessions)} sessions, ${clock(io, s.firstTime)} → ${zoned(io, s.lastTime)}\n`,
     )
     const kinds = Object.entries(s.byKind).sort((a, b) => b[1] - a[1])
     if (kinds.length > 0)
@@ -197,7 +200,7 @@ function tailPrinter(args: CliArgs, io: CliIo): (events: Event[]) => void {
     const widths = [8, 19, 16, 12, 26]
     const line = (cells: string[]) =>
       cells.map((c, i) => (i < widths.length ? padVisible(c, widths[i] as number) : c)).join("  ")
-    if (!headed) io.stdout.write(`${line(HEADERS)}\n`)
+    if (!headed) io.stdout.write(`${line(headers(io))}\n`)
     headed = true
     for (const row of rows(io, events)) io.stdout.write(`${line(row)}\n`)
   }

@@ -1,10 +1,11 @@
 import { ValidationError } from "../../core/errors.js"
 import type { Json, Message } from "../../core/types.js"
-import { brief, clock, printJson, table } from "../format.js"
+import { brief, printJson, table } from "../format.js"
 import { moreHint } from "../hints.js"
 import type { CliCommand } from "../io.js"
 import { intOption, jsonOption, pageLimit } from "../parse.js"
 import { withStore } from "../store.js"
+import { clock, timeHeader } from "../time.js"
 
 /** Text of a message's content for a table: strings as they are, parts by their text. */
 export function contentText(content: Json): string {
@@ -52,11 +53,11 @@ export const messagesList: CliCommand = {
     }
     io.stdout.write(
       table(
-        ["SEQ", "ROLE", "TIME", "TOKENS", "CONTENT"],
+        ["SEQ", "ROLE", timeHeader(io, "TIME"), "TOKENS", "CONTENT"],
         page.messages.map((m: Message) => [
           String(m.sequence),
           m.name ? `${m.role}:${m.name}` : m.role,
-          clock(m.createdAt),
+          clock(io, m.createdAt),
           m.usage ? String((m.usage.input ?? 0) + (m.usage.output ?? 0)) : "-",
           contentText(m.content),
         ]),

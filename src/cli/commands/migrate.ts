@@ -1,8 +1,9 @@
 import { confirm, YES_OPTION } from "../confirm.js"
-import { clock, printJson, progress, table } from "../format.js"
+import { printJson, progress, table } from "../format.js"
 import type { CliCommand } from "../io.js"
 import { intOption } from "../parse.js"
 import { withStore } from "../store.js"
+import { clock, timeHeader } from "../time.js"
 
 /** `agentstore migrate [--status] [--to N] [--allow-down]`. */
 export const migrateCommand: CliCommand = {
@@ -59,12 +60,12 @@ function printStatus(
   if (s.applied.length === 0) return
   io.stdout.write(
     table(
-      ["VERSION", "NAME", "CHECKSUM", "APPLIED"],
+      ["VERSION", "NAME", "CHECKSUM", timeHeader(io, "APPLIED")],
       s.applied.map((a) => [
         String(a.version),
         a.name,
         a.checksum.slice(0, 12),
-        clock(a.appliedAt),
+        clock(io, a.appliedAt),
       ]),
     ),
   )

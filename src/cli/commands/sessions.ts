@@ -1,10 +1,11 @@
 import type { Session } from "../../core/types.js"
 import { confirm, YES_OPTION } from "../confirm.js"
-import { ago, clock, fields, num, printJson, table } from "../format.js"
+import { ago, fields, num, printJson, table } from "../format.js"
 import { CURSOR_FLAGS, moreHint } from "../hints.js"
 import type { CliCommand, CliIo } from "../io.js"
 import { pageLimit, pageOptions } from "../parse.js"
 import { withStore } from "../store.js"
+import { zoned } from "../time.js"
 
 function tokens(s: Session): string {
   return num(s.usage.total || s.usage.input + s.usage.output)
@@ -95,8 +96,8 @@ function printSession(io: CliIo, s: Session, events: number, tools: number): voi
       ["agent", `${s.agent} (session #${s.number})`],
       ["title", s.title ?? "-"],
       ["pinned", pinned(s) ? "yes" : "no"],
-      ["created", `${clock(s.createdAt)} (${ago(s.createdAt)})`],
-      ["updated", `${clock(s.updatedAt)} (${ago(s.updatedAt)})`],
+      ["created", `${zoned(io, s.createdAt)} (${ago(s.createdAt)})`],
+      ["updated", `${zoned(io, s.updatedAt)} (${ago(s.updatedAt)})`],
       ["messages", num(s.messageCount)],
       ["events", num(events)],
       ["tool calls", num(tools)],

@@ -1,9 +1,10 @@
 import type { ToolInvocation, ToolStatus } from "../../core/types.js"
-import { brief, clock, fields, paint, printJson, table } from "../format.js"
+import { brief, fields, paint, printJson, table } from "../format.js"
 import { CURSOR_FLAGS, moreHint } from "../hints.js"
 import type { CliCommand, CliIo } from "../io.js"
 import { pageLimit, pageOptions } from "../parse.js"
 import { withStore } from "../store.js"
+import { clock, timeHeader, zoned } from "../time.js"
 
 function status(io: CliIo, s: ToolStatus): string {
   const colour =
@@ -41,12 +42,12 @@ export const toolsList: CliCommand = {
     }
     io.stdout.write(
       table(
-        ["ID", "TOOL", "STATUS", "STARTED", "DURATION", "ARGUMENTS"],
+        ["ID", "TOOL", "STATUS", timeHeader(io, "STARTED"), "DURATION", "ARGUMENTS"],
         page.items.map((t) => [
           t.id,
           t.tool,
           status(io, t.status),
-          clock(t.startedAt),
+          clock(io, t.startedAt),
           t.durationMs === null ? "-" : `${t.durationMs} ms`,
           brief(t.arguments),
         ]),
@@ -75,8 +76,8 @@ export const toolsShow: CliCommand = {
         ["status", status(io, t.status)],
         ["session", t.sessionId ?? "-"],
         ["plan", t.planId ?? "-"],
-        ["started", clock(t.startedAt)],
-        ["finished", clock(t.finishedAt)],
+        ["started", zoned(io, t.startedAt)],
+        ["finished", zoned(io, t.finishedAt)],
         ["duration", t.durationMs === null ? "-" : `${t.durationMs} ms`],
         ["arguments", JSON.stringify(t.arguments, null, 2)],
         ["result", JSON.stringify(t.result, null, 2)],
