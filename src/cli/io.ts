@@ -3,6 +3,8 @@ export interface CliOutput {
   write(text: string): unknown
   /** True when a person is watching (colours, progress bars). */
   isTTY?: boolean
+  /** The terminal's height, when it is one (long output goes through a pager). */
+  rows?: number
 }
 
 /** What a command may touch: its output streams, its environment and its input. */
@@ -32,6 +34,8 @@ export interface GlobalOptions {
   verbose: boolean
   /** `--color`: `auto` colours a terminal unless `NO_COLOR` is set (`FORCE_COLOR` forces it). */
   color: "auto" | "always" | "never"
+  /** False with `--no-pager`. */
+  pager: boolean
   /** `--local`: times in the system's zone instead of UTC (or `AGENTSTORE_TZ`). */
   local: boolean
 }
@@ -80,6 +84,8 @@ export interface CommandEntry {
   summary: string
   /** May create a store that does not exist yet. */
   creates?: boolean
+  /** False for commands whose output is live or binary (`events tail`, `export`): never paged. */
+  pager?: false
   load(): Promise<CliCommand>
 }
 

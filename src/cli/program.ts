@@ -8,6 +8,7 @@ import {
   EXIT,
   type GlobalOptions,
 } from "./io.js"
+import { choosePager, pagedOutput } from "./pager.js"
 import { type ReportStyle, reportError, reportUsage } from "./report.js"
 import { chooseZone } from "./time.js"
 import { packageVersion } from "./version.js"
@@ -17,6 +18,8 @@ Environment:
   AGENTSTORE_URL        the store when --store is not given (default ./.agentstore)
   AGENTSTORE_NAMESPACE  the namespace when --namespace is not given (default "default")
   AGENTSTORE_RETENTION  the retention config file for gc
+  AGENTSTORE_PAGER      the pager for long output on a terminal (else PAGER, else less -FRX);
+                        empty or cat turns paging off, as does --no-pager
   AGENTSTORE_TZ         the zone times are shown in: local, UTC (default) or an IANA name
   NO_COLOR, FORCE_COLOR turn colour off or on (or --color never|always)
 `
@@ -91,6 +94,7 @@ function build(
         .choices(["auto", "always", "never"])
         .default("auto"),
     )
+    .option("--no-pager", "never send long output through a pager")
     .option("--local", "show times in the local time zone instead of UTC ($AGENTSTORE_TZ)", false)
     .addHelpText("after", ENVIRONMENT)
     .showHelpAfterError()
@@ -163,14 +167,26 @@ function attachRun(
       verbose: all.verbose === true,
       color: all.color as GlobalOptions["color"],
       local: all.local === true,
+      pager: all.pager !== false,
       ...(typeof all.namespace === "string" ? { namespace: all.namespace } : {}),
     }
     const args = { positionals, options: cmd.opts(), global, argv, creates: entry.creates === true }
+    const pager = entry.pager === false ? undefined : choosePager(io, global.pager)
+    const stdout = pager === undefined ? undefined : pagedOutput(io, pager)
     try {
       const timeZone = chooseZone(io.env, global.local)
-      done(await command.run(args, { ...io, color: global.color, timeZone }))
+      done(
+        await command.run(args, {
+          ...io,
+          ...(stdout ? { stdout } : {}),
+          color: global.color,
+          timeZone,
+        }),
+      )
     } catch (error) {
       done(reportError(io, error, global))
+    } finally {
+      await stdout?.finish()
     }
   })
 }

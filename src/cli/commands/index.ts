@@ -6,7 +6,7 @@ function entry(
   name: string,
   summary: string,
   load: Loader,
-  extra: { args?: string; creates?: boolean } = {},
+  extra: { args?: string; creates?: boolean; pager?: false } = {},
 ): CommandEntry {
   return { name, summary, load, ...extra }
 }
@@ -98,7 +98,9 @@ export const COMMANDS: CommandEntry[] = [
     "count events by kind, sessions and time range",
     async () => (await events()).eventsSummary,
   ),
-  entry("events tail", "follow events live until Ctrl-C", async () => (await events()).eventsTail),
+  entry("events tail", "follow events live until Ctrl-C", async () => (await events()).eventsTail, {
+    pager: false,
+  }),
   entry("tools list", "list tool invocations, newest first", async () => (await tools()).toolsList),
   entry("tools show", "show one tool invocation in full", async () => (await tools()).toolsShow, {
     args: "<id>",
@@ -160,6 +162,7 @@ export const COMMANDS: CommandEntry[] = [
     "export",
     "write a checksummed bundle of sessions, an agent, or the whole namespace",
     async () => (await bundle()).exportCommand,
+    { pager: false },
   ),
   entry(
     "import",
