@@ -72,6 +72,9 @@ export interface CliCommand {
   run(args: CliArgs, io: CliIo): Promise<number>
 }
 
+/** Ids a store can list for shell completion (`agentstore __complete sessions`). */
+export type IdKind = "sessions" | "plans" | "artifacts" | "tools"
+
 /**
  * A command in the one table `--help` lists: the words that select it and a loader for its
  * module, so a process loads only the command it runs.
@@ -84,6 +87,12 @@ export interface CommandEntry {
   summary: string
   /** May create a store that does not exist yet. */
   creates?: boolean
+  /** Left out of `--help` and shell completion (`__complete`). */
+  hidden?: boolean
+  /** What the first positional argument names, for shell completion. */
+  ids?: IdKind
+  /** The words the first positional argument may be, for shell completion. */
+  choices?: string[]
   /** False for commands whose output is live or binary (`events tail`, `export`): never paged. */
   pager?: false
   load(): Promise<CliCommand>

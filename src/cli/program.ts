@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander"
 import { chooseEntry } from "./dispatch.js"
+import { ENVIRONMENT, globalOptions } from "./globals.js"
 import {
   type CliCommand,
   type CliIo,
@@ -12,17 +13,6 @@ import { choosePager, pagedOutput } from "./pager.js"
 import { type ReportStyle, reportError, reportUsage } from "./report.js"
 import { chooseZone } from "./time.js"
 import { packageVersion } from "./version.js"
-
-const ENVIRONMENT = `
-Environment:
-  AGENTSTORE_URL        the store when --store is not given (default ./.agentstore)
-  AGENTSTORE_NAMESPACE  the namespace when --namespace is not given (default "default")
-  AGENTSTORE_RETENTION  the retention config file for gc
-  AGENTSTORE_PAGER      the pager for long output on a terminal (else PAGER, else less -FRX);
-                        empty or cat turns paging off, as does --no-pager
-  AGENTSTORE_TZ         the zone times are shown in: local, UTC (default) or an IANA name
-  NO_COLOR, FORCE_COLOR turn colour off or on (or --color never|always)
-`
 
 /**
  * Parses `argv` (without `node` and the script) and runs the chosen command. Only the chosen
@@ -76,30 +66,11 @@ function build(
   const program = new Command("agentstore")
     .description("Inspect, export, import and prune an agentstore.")
     .version(packageVersion(), "-V, --version", "print the version")
-    .addOption(
-      new Option(
-        "--store <url>",
-        "store URL: a directory, sqlite:<file>, :memory:, postgres://… ($AGENTSTORE_URL)",
-      ).default(io.env.AGENTSTORE_URL || "./.agentstore"),
-    )
-    .option(
-      "--namespace <name>",
-      "the namespace (tenant) to work in ($AGENTSTORE_NAMESPACE)",
-      io.env.AGENTSTORE_NAMESPACE,
-    )
-    .option("--json", "print JSON for scripts (errors too, on stderr)", false)
-    .option("--verbose", "print stack traces and details with errors", false)
-    .addOption(
-      new Option("--color <when>", "colour output")
-        .choices(["auto", "always", "never"])
-        .default("auto"),
-    )
-    .option("--no-pager", "never send long output through a pager")
-    .option("--local", "show times in the local time zone instead of UTC ($AGENTSTORE_TZ)", false)
     .addHelpText("after", ENVIRONMENT)
     .showHelpAfterError()
     .exitOverride()
     .configureOutput(output(io, style, onError))
+  for (const option of globalOptions(io.env)) program.addOption(option)
   const groups = new Set(
     commands
       .map((c) => c.name.split(" "))
@@ -128,7 +99,9 @@ function attachEntry(
     parent = parent.commands.find((c) => c.name() === word) ?? parent
   }
   return parent
-    .command(`${words.at(-1)}${entry.args ? ` ${entry.args}` : ""}`)
+    .command(`${words.at(-1)}${entry.args ? ` ${entry.args}` : ""}`, {
+      hidden: entry.hidden === true,
+    })
     .description(entry.summary)
     .exitOverride()
     .configureOutput(output(io, style, () => undefined))

@@ -1,4 +1,4 @@
-import type { CliCommand, CommandEntry } from "../io.js"
+import type { CliCommand, CommandEntry, IdKind } from "../io.js"
 
 type Loader = () => Promise<CliCommand>
 
@@ -6,7 +6,14 @@ function entry(
   name: string,
   summary: string,
   load: Loader,
-  extra: { args?: string; creates?: boolean; pager?: false } = {},
+  extra: {
+    args?: string
+    creates?: boolean
+    pager?: false
+    ids?: IdKind
+    choices?: string[]
+    hidden?: boolean
+  } = {},
 ): CommandEntry {
   return { name, summary, load, ...extra }
 }
@@ -32,7 +39,7 @@ export const COMMANDS: CommandEntry[] = [
   ),
   entry(
     "migrate",
-    "show or change the schema version (going down needs --allow-down)",
+    "show or change the schema version (going down asks, or needs --yes)",
     async () => (await import("./migrate.js")).migrateCommand,
   ),
   entry(
@@ -44,13 +51,14 @@ export const COMMANDS: CommandEntry[] = [
     "sessions show",
     "show one session with its usage and activity",
     async () => (await sessions()).sessionsShow,
-    { args: "<id>" },
+    { ids: "sessions", args: "<id>" },
   ),
   entry(
     "sessions rename",
     "change a session's title",
     async () => (await sessions()).sessionsRename,
     {
+      ids: "sessions",
       args: "<id> <title>",
     },
   ),
@@ -58,19 +66,20 @@ export const COMMANDS: CommandEntry[] = [
     "sessions delete",
     "delete a session with its messages, events and tool invocations",
     async () => (await sessions()).sessionsDelete,
-    { args: "<id>" },
+    { ids: "sessions", args: "<id>" },
   ),
   entry(
     "sessions pin",
     "keep a session whatever the retention policy says",
     async () => (await sessions()).sessionsPin,
-    { args: "<id>" },
+    { ids: "sessions", args: "<id>" },
   ),
   entry(
     "sessions unpin",
     "let retention apply again",
     async () => (await sessions()).sessionsUnpin,
     {
+      ids: "sessions",
       args: "<id>",
     },
   ),
@@ -79,6 +88,7 @@ export const COMMANDS: CommandEntry[] = [
     "print a session's transcript",
     async () => (await messages()).messagesList,
     {
+      ids: "sessions",
       args: "<session>",
     },
   ),
@@ -86,7 +96,7 @@ export const COMMANDS: CommandEntry[] = [
     "messages append",
     "append one message to a session's transcript",
     async () => (await messages()).messagesAppend,
-    { args: "<session>", creates: true },
+    { ids: "sessions", args: "<session>", creates: true },
   ),
   entry(
     "events query",
@@ -103,6 +113,7 @@ export const COMMANDS: CommandEntry[] = [
   }),
   entry("tools list", "list tool invocations, newest first", async () => (await tools()).toolsList),
   entry("tools show", "show one tool invocation in full", async () => (await tools()).toolsShow, {
+    ids: "tools",
     args: "<id>",
   }),
   entry("plan list", "list plans, newest first", async () => (await plan()).planList),
@@ -110,25 +121,25 @@ export const COMMANDS: CommandEntry[] = [
     "plan status",
     "show a plan, what its changeset does and every recorded change",
     async () => (await plan()).planStatus,
-    { args: "<id>" },
+    { ids: "plans", args: "<id>" },
   ),
   entry(
     "plan diff",
     "print the plan's net diff (unified, git-style) or a per-file stat",
     async () => (await plan()).planDiff,
-    { args: "<id>" },
+    { ids: "plans", args: "<id>" },
   ),
   entry(
     "plan apply",
     "apply the plan's changes to a workspace directory",
     async () => (await plan()).planApply,
-    { args: "<id>" },
+    { ids: "plans", args: "<id>" },
   ),
   entry(
     "plan cancel",
     "cancel a plan: remove its changes and the blobs only they used",
     async () => (await plan()).planCancel,
-    { args: "<id>" },
+    { ids: "plans", args: "<id>" },
   ),
   entry(
     "artifacts put",
@@ -140,7 +151,7 @@ export const COMMANDS: CommandEntry[] = [
     "artifacts get",
     "write an artifact's content to stdout or a file",
     async () => (await import("./artifacts-get.js")).artifactsGet,
-    { args: "<handle>" },
+    { ids: "artifacts", args: "<handle>" },
   ),
   entry(
     "artifacts list",
@@ -151,7 +162,7 @@ export const COMMANDS: CommandEntry[] = [
     "artifacts drill",
     "read a slice of an artifact without loading all of it",
     async () => (await artifacts()).artifactsDrill,
-    { args: "<handle>" },
+    { ids: "artifacts", args: "<handle>" },
   ),
   entry(
     "artifacts gc",
@@ -180,6 +191,18 @@ export const COMMANDS: CommandEntry[] = [
     "seed a realistic demo store and show what to try next",
     async () => (await import("./demo.js")).demoCommand,
     { creates: true },
+  ),
+  entry(
+    "completion",
+    "print a shell completion script (bash, zsh or fish)",
+    async () => (await import("./completion.js")).completionCommand,
+    { args: "<shell>", choices: ["bash", "zsh", "fish"] },
+  ),
+  entry(
+    "__complete",
+    "print ids for the completion scripts",
+    async () => (await import("./complete-ids.js")).completeIds,
+    { args: "<kind>", hidden: true, pager: false },
   ),
   entry("version", "print the version", async () => (await import("./version.js")).versionCommand),
 ]
