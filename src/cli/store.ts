@@ -1,3 +1,4 @@
+import type { Clock } from "../core/clock.js"
 import type { Store } from "../core/store.js"
 import type { CliArgs } from "./io.js"
 
@@ -9,12 +10,13 @@ import type { CliArgs } from "./io.js"
 export async function withStore<T>(
   args: CliArgs,
   fn: (store: Store) => Promise<T>,
-  options: { migrate?: boolean } = {},
+  options: { migrate?: boolean; clock?: Clock } = {},
 ): Promise<T> {
   const { openStore } = await import("../open.js")
   const store = await openStore(args.global.store, {
     migrate: options.migrate ?? true,
     create: args.creates,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(args.global.namespace === undefined ? {} : { namespace: args.global.namespace }),
   })
   try {

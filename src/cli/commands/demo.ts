@@ -1,4 +1,6 @@
 import { resolve } from "node:path"
+import type { Clock } from "../../core/clock.js"
+import { ValidationError } from "../../core/errors.js"
 import { printJson } from "../format.js"
 import type { CliCommand } from "../io.js"
 import { withStore } from "../store.js"
@@ -27,13 +29,33 @@ const HINTS = [
 ]
 
 /**
+ * `AGENTSTORE_DEMO_TIME` (an ISO time), read by `demo` alone: seed the demo as if it ran then,
+ * so its times and the output of later commands are the same on every run (the examples in
+ * docs/cli.md are produced this way). The clock starts there and moves 1 ms per reading.
+ */
+function demoClock(env: Record<string, string | undefined>): Clock | undefined {
+  const at = env.AGENTSTORE_DEMO_TIME
+  if (at === undefined || at === "") return undefined
+  let now = Date.parse(at)
+  if (!/^\d{4}-\d\d-\d\dT/.test(at) || Number.isNaN(now))
+    throw new ValidationError(
+      "AGENTSTORE_DEMO_TIME",
+      "must be an ISO time like 2026-01-05T14:03:09Z",
+    )
+  return () => now++
+}
+
+/**
  * `agentstore demo`: seeds a realistic store (once), writes `./demo-checkout` for the demo
  * plan, and prints what to try next. Every hint it prints is a command a test runs.
  */
 export const demoCommand: CliCommand = {
   options: [],
   async run(args, io) {
-    const counts = await withStore(args, (store) => seedDemo(store))
+    const clock = demoClock(io.env)
+    const counts = await withStore(args, (store) => seedDemo(store, clock?.() ?? Date.now()), {
+      ...(clock === undefined ? {} : { clock }),
+    })
     const checkout = resolve(io.cwd ?? process.cwd(), CHECKOUT)
     await writeDemoCheckout(checkout)
     if (args.global.json) {
