@@ -10,7 +10,15 @@ const scratch = mkdtempSync(join(tmpdir(), "agentstore-dist-hooks-"))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
 /** The environment variables the published code may read: none of them injects faults. */
-const ALLOWED_ENV = ["AGENTSTORE_NAMESPACE", "AGENTSTORE_RETENTION", "AGENTSTORE_URL"]
+/** The documented variables: store, namespace, retention policy, CLI pager and zone, demo clock. */
+const ALLOWED_ENV = [
+  "AGENTSTORE_DEMO_TIME",
+  "AGENTSTORE_NAMESPACE",
+  "AGENTSTORE_PAGER",
+  "AGENTSTORE_RETENTION",
+  "AGENTSTORE_TZ",
+  "AGENTSTORE_URL",
+]
 /** Every step name the R2 tests kill at, under the variable the old hook read. */
 const OLD_STEPS = [
   "blob:after-temp-write",

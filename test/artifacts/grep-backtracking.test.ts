@@ -23,7 +23,13 @@ afterAll(async () => {
 
 /** Documented bound: a grep whose matching stalls for 2 s on one piece of content fails typed. */
 const SETTLE_MS = GREP_LIMITS.stallMs + 4_000
-const MAX_LAG_MS = 200
+/**
+ * Event-loop delay: the 99th percentile stays under 200 ms and no single stall reaches 1 s. A
+ * match on the main thread blocks for the whole stall limit (2 s) or, before the worker, for
+ * 15 s and more; a loaded 2-core machine alone can starve one timer tick for a few hundred ms.
+ */
+const MAX_LAG_P99_MS = 200
+const MAX_STALL_MS = 1_000
 
 /** Runs a grep while sampling event-loop delay; returns what it settled with and the numbers. */
 async function timedGrep(store: Store, handle: string, pattern: string) {
@@ -46,7 +52,14 @@ async function timedGrep(store: Store, handle: string, pattern: string) {
   const elapsed = performance.now() - started
   lag.disable()
   clearInterval(heartbeat)
-  return { outcome, elapsed, lagMs: lag.max / 1e6, worstGap, beats }
+  return {
+    outcome,
+    elapsed,
+    lagP99Ms: lag.percentile(99) / 1e6,
+    lagMaxMs: lag.max / 1e6,
+    worstGap,
+    beats,
+  }
 }
 
 // Each of these backtracks for more than 15 s per attempt on a plain `RegExp#test` on this
@@ -71,8 +84,9 @@ describe("grep patterns built to backtrack (S11)", () => {
           { error: { code: "UNAVAILABLE", details: { reason: "grep_timeout" } } },
         ])
         expect(run.elapsed, name).toBeLessThan(SETTLE_MS)
-        expect(run.lagMs, name).toBeLessThan(MAX_LAG_MS)
-        expect(run.worstGap, name).toBeLessThan(MAX_LAG_MS)
+        expect(run.lagP99Ms, name).toBeLessThan(MAX_LAG_P99_MS)
+        expect(run.lagMaxMs, name).toBeLessThan(MAX_STALL_MS)
+        expect(run.worstGap, name).toBeLessThan(MAX_STALL_MS)
         expect(run.beats, name).toBeGreaterThan(0)
       }
     },
