@@ -11,11 +11,11 @@ export type {
   ByteRange,
   CollectOptions,
 } from "./artifacts/blob-store.js"
-export { createDatabaseBlobStore } from "./artifacts/db-blob-store.js"
 export type { DrilldownResult, DrilldownSelector } from "./artifacts/drilldown.js"
-export { createFsBlobStore, type FsBlobStoreConfig } from "./artifacts/fs-blob-store.js"
+export type { FsBlobStoreConfig } from "./artifacts/fs-blob-store.js"
 export { DEFAULT_GC_GRACE_MS, type GcReport } from "./artifacts/gc.js"
 export { checkHandle } from "./artifacts/handles.js"
+export { createDatabaseBlobStore, createFsBlobStore } from "./artifacts/lazy-blob-store.js"
 export type { GrepMatch } from "./artifacts/select-grep.js"
 export type { RowFormat } from "./artifacts/select-rows.js"
 export { SELECTOR_KINDS } from "./artifacts/selector-kinds.js"
@@ -169,6 +169,11 @@ export {
   openBackend,
   openStore,
 } from "./open.js"
+export {
+  type DomainCounts,
+  type RetentionCounters,
+  retentionCounters,
+} from "./retention/counters.js"
 export type { RetentionApi } from "./retention/index.js"
 export {
   type Duration,
@@ -178,10 +183,4 @@ export {
   type RetentionPolicy,
   resolvePolicy,
 } from "./retention/policy.js"
-export {
-  type DomainCounts,
-  type RetentionCounters,
-  type RetentionReport,
-  type RetentionRunOptions,
-  retentionCounters,
-} from "./retention/run.js"
+export type { RetentionReport, RetentionRunOptions } from "./retention/run.js"

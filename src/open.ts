@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs"
 import { join, resolve } from "node:path"
-import { createFsBlobStore } from "./artifacts/fs-blob-store.js"
+import { createFsBlobStore } from "./artifacts/lazy-blob-store.js"
 import { createSqliteBackend } from "./backends/sqlite/index.js"
 import type { Backend } from "./core/backend.js"
 import { NotFoundError, ValidationError } from "./core/errors.js"

@@ -8,10 +8,12 @@ import { BIN } from "./support/cli.js"
 const HOOKS = join(import.meta.dirname, "support", "record-imports.mjs")
 let dir: string
 
-/** The dist/ and node_modules modules a fresh CLI process loads for `args`. */
-function loaded(args: string[]): string[] {
+const LIBRARY = join(import.meta.dirname, "..", "dist", "index.js")
+
+/** The modules (dist/…, node_modules/…, node:…) a fresh `node nodeArgs` process loads. */
+function loadedBy(nodeArgs: string[]): string[] {
   const log = join(dir, `imports-${Math.random().toString(36).slice(2)}.log`)
-  const r = spawnSync(process.execPath, ["--import", HOOKS, BIN, ...args], {
+  const r = spawnSync(process.execPath, ["--import", HOOKS, ...nodeArgs], {
     cwd: dir,
     env: { ...process.env, IMPORT_LOG: log, AGENTSTORE_URL: "" },
     encoding: "utf8",
@@ -19,9 +21,18 @@ function loaded(args: string[]): string[] {
   expect(r.status, r.stderr).toBe(0)
   return readFileSync(log, "utf8")
     .split("\n")
-    .filter((u) => u.startsWith("file:"))
+    .filter((u) => u.startsWith("file:") || u.startsWith("node:"))
     .map((u) => u.replace(/^.*\/(dist|node_modules)\//, "$1/"))
 }
+
+/** The modules a fresh CLI process loads for `args`. */
+function loaded(args: string[]): string[] {
+  return loadedBy([BIN, ...args])
+}
+
+/** What opening an existing store must not load: each is loaded on first use instead. */
+const NOT_AT_OPEN =
+  /backends\/sqlite\/(migrations\/(index|\d)|migrator|sessions|messages|events|tools|artifacts|blobs|changesets|maintenance)|core\/migrations|retention\/run|artifacts\/(gc|fs-blob-store|db-blob-store|blob-input|artifacts)\.js|changesets\/(fs-safe|plans|apply)|bundles\/(export|import)|^node:(crypto|fs\/promises)$/
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "agentstore-cli-start-"))
@@ -46,4 +57,21 @@ it("--help and --version open no store and load no driver", () => {
     const heavy = mods.filter((m) => /better-sqlite3|dist\/open\.js|dist\/core\/store\.js/.test(m))
     expect(heavy, args.join(" ")).toEqual([])
   }
+})
+
+it("importing the library and opening an existing store loads no domain, migration or blob code", () => {
+  const script = `const m = await import(${JSON.stringify(LIBRARY)})
+    const s = await m.openStore(${JSON.stringify(join(dir, ".agentstore"))}, { create: false })
+    await s.close()`
+  const mods = loadedBy(["--input-type=module", "-e", script])
+  expect(mods).toContain("dist/backends/sqlite/index.js")
+  // gc.js is the home of the exported DEFAULT_GC_GRACE_MS; the GC itself runs on demand.
+  expect(mods.filter((m) => NOT_AT_OPEN.test(m) && m !== "dist/artifacts/gc.js")).toEqual([])
+})
+
+it("listing sessions loads the sessions code only, no migration or blob code", () => {
+  const mods = loaded(["sessions", "list"])
+  expect(mods).toContain("dist/backends/sqlite/sessions.js")
+  const allowed = /sqlite\/sessions|^node:fs\/promises$/ // the CLI's own file helpers use fs/promises
+  expect(mods.filter((m) => NOT_AT_OPEN.test(m) && !allowed.test(m))).toEqual([])
 })

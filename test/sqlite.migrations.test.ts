@@ -7,8 +7,10 @@ import { createInterface } from "node:readline"
 import Database from "better-sqlite3"
 import { afterAll, describe, expect, it } from "vitest"
 import { Connection } from "../src/backends/sqlite/connection.js"
+import { MIGRATION_CHECKSUMS } from "../src/backends/sqlite/migrations/checksums.js"
 import { migrations } from "../src/backends/sqlite/migrations/index.js"
 import { migrateSqlite } from "../src/backends/sqlite/migrator.js"
+import { migrationChecksum } from "../src/core/migrations.js"
 import { createSqliteBackend, createStore, type Migration, MigrationError } from "../src/index.js"
 
 const root = join(import.meta.dirname, "..")
@@ -80,6 +82,24 @@ describe("sqlite migrations", () => {
     expect(error).toBeInstanceOf(MigrationError)
     expect((error as MigrationError).details).toMatchObject({ databaseVersion: latest + 1 })
     expect(schema(path)).toEqual(before)
+  })
+
+  it("records each step's checksum for the quick check on open (update checksums.ts with a step)", () => {
+    expect(MIGRATION_CHECKSUMS).toEqual(migrations.map(migrationChecksum))
+  })
+
+  it("migrates on open a database one step behind, and opens an up-to-date one unchanged", async () => {
+    const path = fresh()
+    const behind = await createSqliteBackend({ path, migrate: false })
+    await behind.migrate(latest - 1)
+    await behind.close()
+    const opened = await createSqliteBackend({ path })
+    const status = await opened.migrationStatus()
+    await opened.close()
+    expect(status.current).toBe(latest)
+    const again = await createSqliteBackend({ path })
+    expect(await again.migrationStatus()).toEqual(status)
+    await again.close()
   })
 
   it("refuses an applied step whose checksum changed with MigrationError", async () => {

@@ -1,8 +1,6 @@
 import type { Dirent } from "node:fs"
-import { lstat, readdir, readFile, realpath } from "node:fs/promises"
 import { join } from "node:path"
 import { ValidationError } from "../core/errors.js"
-import { sha256 } from "./fs-safe.js"
 import type { ChangeOp } from "./types.js"
 
 /** One regular file of a snapshot. */
@@ -56,6 +54,10 @@ export async function snapshotWorkspace(
   const maxFile = options.maxFileBytes ?? 16 * 1024 * 1024
   const maxTotal = options.maxTotalBytes ?? 256 * 1024 * 1024
   const ignore = new Set(options.ignoreNames ?? [".git"])
+  const [{ lstat, readdir, readFile, realpath }, { sha256 }] = await Promise.all([
+    import("node:fs/promises"),
+    import("./fs-safe.js"),
+  ])
   const snapshot: Snapshot = { root: await realpath(dir), files: new Map(), skipped: [] }
   let total = 0
   const walk = async (abs: string, rel: string): Promise<void> => {

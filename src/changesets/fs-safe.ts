@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from "node:crypto"
 import type { Stats } from "node:fs"
 import { lstat, mkdir, open, readdir, readFile, rename, rmdir, unlink } from "node:fs/promises"
 import { dirname, join } from "node:path"
 import { ConflictError, ValidationError } from "../core/errors.js"
+import { nodeCrypto } from "../core/node-crypto.js"
 
 /** Prefix of the temp files an atomic write leaves behind if it is killed. */
 export const TEMP_PREFIX = ".agentstore-tmp-"
@@ -17,7 +17,7 @@ export interface Target {
 
 /** SHA-256 hex of bytes. */
 export function sha256(bytes: Uint8Array | string): string {
-  return createHash("sha256").update(bytes).digest("hex")
+  return nodeCrypto().createHash("sha256").update(bytes).digest("hex")
 }
 
 async function lstatOrNull(path: string): Promise<Stats | null> {
@@ -103,7 +103,7 @@ export async function writeAtomic(
   dirs?: Set<string>,
 ): Promise<void> {
   const dir = dirname(abs)
-  const temp = join(dir, `${TEMP_PREFIX}${randomBytes(8).toString("hex")}`)
+  const temp = join(dir, `${TEMP_PREFIX}${nodeCrypto().randomBytes(8).toString("hex")}`)
   const handle = await open(temp, "wx", mode)
   try {
     await handle.writeFile(bytes)

@@ -1,12 +1,11 @@
-import { readFile } from "node:fs/promises"
 import { dirname } from "node:path"
 import { IntegrityError } from "../core/errors.js"
 import type { ApplyJournal, JournalRecord } from "./apply.js"
-import { removeFile, writeAtomic } from "./fs-safe.js"
 
 /**
  * A journal kept in one file (written atomically), for applying changes without a store. The
- * store keeps its journal in the plan's row instead. Put the file outside the workspace.
+ * store keeps its journal in the plan's row instead. Put the file outside the workspace. The file
+ * code loads on the journal's first use.
  * @example
  * await applyChanges(dir, changes, { content, journal: fileJournal(`${dir}.apply-journal`) })
  */
@@ -15,7 +14,7 @@ export function fileJournal(path: string): ApplyJournal {
     async load() {
       let text: string
       try {
-        text = await readFile(path, "utf8")
+        text = await (await import("node:fs/promises")).readFile(path, "utf8")
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined
         throw error
@@ -30,8 +29,9 @@ export function fileJournal(path: string): ApplyJournal {
         )
       }
     },
-    save: (record) => writeAtomic(path, Buffer.from(JSON.stringify(record)), 0o600),
-    finish: () => removeFile(path),
-    abort: () => removeFile(path),
+    save: async (record) =>
+      (await import("./fs-safe.js")).writeAtomic(path, Buffer.from(JSON.stringify(record)), 0o600),
+    finish: async () => (await import("./fs-safe.js")).removeFile(path),
+    abort: async () => (await import("./fs-safe.js")).removeFile(path),
   }
 }

@@ -1,5 +1,5 @@
-import { randomBytes } from "node:crypto"
 import type { Clock } from "./clock.js"
+import { nodeCrypto } from "./node-crypto.js"
 
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 const CODES = Uint16Array.from(ALPHABET, (c) => c.charCodeAt(0))
@@ -19,7 +19,7 @@ export function ulidFactory(clock: Clock): () => string {
       increment(digits)
     } else {
       lastTime = now
-      const bytes = randomBytes(16)
+      const bytes = nodeCrypto().randomBytes(16)
       for (let i = 0; i < 16; i++) digits[i] = (bytes[i] as number) & 31
     }
     let t = now

@@ -1,6 +1,6 @@
 import type { ArtifactsApi } from "../artifacts/artifacts.js"
 import type { BlobStore } from "../artifacts/blob-store.js"
-import { createDatabaseBlobStore } from "../artifacts/db-blob-store.js"
+import { createDatabaseBlobStore } from "../artifacts/lazy-blob-store.js"
 import type { PlansApi } from "../changesets/plans.js"
 import { createRetentionApi, type RetentionApi } from "../retention/index.js"
 import type { Backend, MigrationStatus } from "./backend.js"

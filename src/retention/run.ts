@@ -4,15 +4,14 @@ import type { Backend, PruneRule } from "../core/backend.js"
 import type { Clock } from "../core/clock.js"
 import { ValidationError } from "../core/errors.js"
 import { checkInt } from "../core/validation.js"
+import { countRun, type DomainCounts } from "./counters.js"
 import { type ResolvedPolicy, type RetentionPolicy, resolvePolicy } from "./policy.js"
 
-/** Rows per domain. */
-export interface DomainCounts {
-  sessions: number
-  messages: number
-  events: number
-  toolInvocations: number
-}
+export {
+  type DomainCounts,
+  type RetentionCounters,
+  retentionCounters,
+} from "./counters.js"
 
 /** Options for one retention run. */
 export interface RetentionRunOptions {
@@ -47,28 +46,6 @@ export interface RetentionReport {
   durationMs: number
   /** The blob GC that followed (absent in a dry run or with `artifacts: false`). */
   artifacts?: GcReport
-}
-
-/** Totals since the process started, for metrics. */
-export interface RetentionCounters {
-  runs: number
-  batches: number
-  deleted: DomainCounts
-  maxLockHeldMs: number
-  lastRunAt: string | null
-}
-
-const counters: RetentionCounters = {
-  runs: 0,
-  batches: 0,
-  deleted: { sessions: 0, messages: 0, events: 0, toolInvocations: 0 },
-  maxLockHeldMs: 0,
-  lastRunAt: null,
-}
-
-/** A copy of the retention counters of this process. */
-export function retentionCounters(): RetentionCounters {
-  return structuredClone(counters)
 }
 
 const DOMAIN: Record<string, keyof DomainCounts> = {
@@ -155,7 +132,7 @@ export async function runRetention(
   }
   if (!report.dryRun && options.reclaim !== false) await reclaim(backend, report)
   report.durationMs = Date.now() - started
-  if (!report.dryRun) count(report)
+  if (!report.dryRun) countRun(report)
   return report
 }
 
@@ -174,14 +151,4 @@ async function reclaim(backend: Backend, report: RetentionReport): Promise<void>
 
 function total(c: DomainCounts): number {
   return c.sessions + c.messages + c.events + c.toolInvocations
-}
-
-function count(report: RetentionReport): void {
-  counters.runs++
-  counters.batches += report.batches
-  for (const key of Object.keys(counters.deleted) as (keyof DomainCounts)[]) {
-    counters.deleted[key] += report.deleted[key]
-  }
-  counters.maxLockHeldMs = Math.max(counters.maxLockHeldMs, report.maxLockHeldMs)
-  counters.lastRunAt = new Date().toISOString()
 }

@@ -6,10 +6,11 @@ import { Readable } from "node:stream"
 import Database from "better-sqlite3"
 import { afterEach, describe, expect, it } from "vitest"
 import type { BlobStore } from "../../src/artifacts/blob-store.js"
-import { createDatabaseBlobStore, DB_CHUNK_SIZE } from "../../src/artifacts/db-blob-store.js"
-import { createFsBlobStore } from "../../src/artifacts/fs-blob-store.js"
+import { DB_CHUNK_SIZE } from "../../src/artifacts/db-blob-store.js"
 import { createSqliteBackend } from "../../src/backends/sqlite/index.js"
 import type { Backend } from "../../src/core/backend.js"
+// The stores as the package exports them (their code loads on first use).
+import { createDatabaseBlobStore, createFsBlobStore } from "../../src/index.js"
 
 const sha = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex")
 const dirs: string[] = []

@@ -1,15 +1,7 @@
 import type { Backend, BackendCapabilities } from "../../core/backend.js"
-import { sqliteArtifacts } from "./artifacts.js"
-import { sqliteBlobs } from "./blobs.js"
-import { sqliteChangesets } from "./changesets.js"
 import { Connection } from "./connection.js"
-import { sqliteEvents } from "./events.js"
-import { sqliteMaintenance } from "./maintenance.js"
-import { sqliteMessages } from "./messages.js"
-import { migrations } from "./migrations/index.js"
-import { migrateSqlite, sqliteMigrationStatus } from "./migrator.js"
-import { sqliteSessions } from "./sessions.js"
-import { sqliteTools } from "./tools.js"
+import { sqliteDomains } from "./domains.js"
+import { schemaIsCurrent } from "./schema-check.js"
 import { sqliteWatch } from "./watch.js"
 
 /** How to open the SQLite backend. */
@@ -49,39 +41,47 @@ export async function createSqliteBackend(config: SqliteConfig): Promise<Backend
     conn,
     config.path === ":memory:" ? undefined : (config.watchIntervalMs ?? 25),
   )
-  const events = sqliteEvents(conn)
+  const domains = sqliteDomains(conn)
   let closed = false
   const backend: Backend = {
     name: "sqlite",
     capabilities,
-    migrate: (target) => migrateSqlite(conn, migrations, target),
-    migrationStatus: () => sqliteMigrationStatus(conn, migrations),
+    async migrate(target) {
+      const m = await loadMigrator()
+      return m.migrateSqlite(conn, m.steps, target)
+    },
+    async migrationStatus() {
+      const m = await loadMigrator()
+      return m.sqliteMigrationStatus(conn, m.steps)
+    },
     async close() {
       if (closed) return
       closed = true
       watch.close()
       conn.close()
     },
-    ...sqliteSessions(conn),
-    ...sqliteMessages(conn),
-    ...events,
+    ...domains,
     async appendEvents(rows, options) {
-      const stored = await events.appendEvents(rows, options)
+      const stored = await domains.appendEvents(rows, options)
       watch.committed(stored)
       return stored
     },
     watch: watch.watch,
-    ...sqliteTools(conn),
-    ...sqliteArtifacts(conn),
-    ...sqliteBlobs(conn),
-    maintenance: sqliteMaintenance(conn),
-    ...sqliteChangesets(conn),
   }
   try {
-    if (config.migrate !== false) await backend.migrate()
+    if (config.migrate !== false && !(await schemaIsCurrent(conn))) await backend.migrate()
   } catch (error) {
     conn.close()
     throw error
   }
   return backend
+}
+
+/** The migrator and the list of steps, loaded only when a migration or a status is asked for. */
+async function loadMigrator() {
+  const [migrator, steps] = await Promise.all([
+    import("./migrator.js"),
+    import("./migrations/index.js"),
+  ])
+  return { ...migrator, steps: steps.migrations }
 }

@@ -1,0 +1,114 @@
+/**
+ * The SQLite backend's domain operations, each group's code loaded on its first call: opening a
+ * store (or listing sessions) does not load the messages, events, artifacts, blobs, plans or
+ * maintenance code.
+ */
+import type { ArtifactOps, BlobOps } from "../../core/artifact-backend.js"
+import type { Backend, MaintenanceOps } from "../../core/backend.js"
+import type { ChangesetOps } from "../../core/changeset-rows.js"
+import { createOpsLoader } from "../../core/lazy-ops.js"
+import type { Connection } from "./connection.js"
+
+type Ops<K extends keyof Backend> = Pick<Backend, K>
+type SessionOps = Ops<
+  "insertSession" | "getSession" | "listSessions" | "updateSession" | "deleteSession"
+>
+type MessageOps = Ops<
+  | "appendMessages"
+  | "listMessages"
+  | "getMessage"
+  | "countMessages"
+  | "truncateMessages"
+  | "popMessage"
+>
+type EventOps = Ops<
+  "appendEvents" | "queryEvents" | "countEvents" | "summarizeEvents" | "getEvent" | "deleteEvents"
+>
+type ToolOps = Ops<"insertTool" | "getTool" | "updateTool" | "listTools" | "deleteToolsByPlan">
+
+/** Every domain operation of a SQLite backend over `conn`. */
+export type SqliteDomains = SessionOps &
+  MessageOps &
+  EventOps &
+  ToolOps &
+  ArtifactOps &
+  BlobOps &
+  ChangesetOps & { maintenance: MaintenanceOps }
+
+/** The domain operations over `conn`; no domain code is loaded until one of them is called. */
+export function sqliteDomains(conn: Connection): SqliteDomains {
+  const loader = createOpsLoader()
+  return {
+    ...loader.group<SessionOps>(async () => (await import("./sessions.js")).sqliteSessions(conn), {
+      insertSession: true,
+      getSession: true,
+      listSessions: true,
+      updateSession: true,
+      deleteSession: true,
+    }),
+    ...loader.group<MessageOps>(async () => (await import("./messages.js")).sqliteMessages(conn), {
+      appendMessages: true,
+      listMessages: true,
+      getMessage: true,
+      countMessages: true,
+      truncateMessages: true,
+      popMessage: true,
+    }),
+    ...loader.group<EventOps>(async () => (await import("./events.js")).sqliteEvents(conn), {
+      appendEvents: true,
+      queryEvents: true,
+      countEvents: true,
+      summarizeEvents: true,
+      getEvent: true,
+      deleteEvents: true,
+    }),
+    ...loader.group<ToolOps>(async () => (await import("./tools.js")).sqliteTools(conn), {
+      insertTool: true,
+      getTool: true,
+      updateTool: true,
+      listTools: true,
+      deleteToolsByPlan: true,
+    }),
+    ...loader.group<ArtifactOps>(
+      async () => (await import("./artifacts.js")).sqliteArtifacts(conn),
+      {
+        insertArtifact: true,
+        getArtifact: true,
+        listArtifacts: true,
+        deleteArtifact: true,
+        unreferencedBlobs: true,
+        claimBlobs: true,
+        ownedBlobs: true,
+        releaseBlobs: true,
+      },
+    ),
+    ...loader.group<BlobOps>(async () => (await import("./blobs.js")).sqliteBlobs(conn), {
+      blobBeginUpload: true,
+      blobWriteChunks: true,
+      blobCommitUpload: true,
+      blobAbortUpload: true,
+      blobStat: true,
+      blobReadChunks: true,
+      blobTouch: true,
+      blobDelete: true,
+      blobList: true,
+      blobSweepUploads: true,
+    }),
+    ...loader.group<ChangesetOps>(
+      async () => (await import("./changesets.js")).sqliteChangesets(conn),
+      {
+        insertPlan: true,
+        getPlan: true,
+        listPlans: true,
+        updatePlan: true,
+        appendChanges: true,
+        listChanges: true,
+        discardChanges: true,
+      },
+    ),
+    maintenance: loader.group<MaintenanceOps>(
+      async () => (await import("./maintenance.js")).sqliteMaintenance(conn),
+      { importRows: true, pruneBatch: true, countPrunable: true, reclaimSpace: true },
+    ),
+  }
+}
