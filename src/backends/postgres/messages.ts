@@ -12,6 +12,7 @@ type MessageOps = Pick<
   | "countMessages"
   | "truncateMessages"
   | "popMessage"
+  | "replaceMessages"
 >
 
 const COLUMNS = columnList(MESSAGE_COLUMNS)
@@ -236,7 +237,40 @@ export function postgresMessages(conn: Connection): MessageOps {
         return removed ?? null
       })
     },
+
+    async replaceMessages(ns, sessionId, afterSequence, rows, { expectedSequence, now }) {
+      return conn.transaction(async (client) => {
+        const [session] = await conn.query<{ last_sequence: number }>(
+          `SELECT last_sequence FROM ${S} WHERE namespace = $1 AND id = $2 FOR UPDATE`,
+          [ns, sessionId],
+          client,
+        )
+        if (!session) return undefined
+        if (Number(session.last_sequence) !== expectedSequence) {
+          throw new ConflictError(
+            `session ${sessionId} is at sequence ${session.last_sequence}, not the expected ${expectedSequence}`,
+            { sessionId, expectedSequence, actualSequence: Number(session.last_sequence) },
+          )
+        }
+        await conn.query(cutSql(conn), [ns, sessionId, afterSequence, now], client)
+        if (rows.length === 0) return []
+        await conn.query(sql.lean, [ns, sessionId, rows.length, now, ...columnArrays(rows)], client)
+        return rows.map((row, i): MessageRow => ({ ...row, sequence: afterSequence + 1 + i }))
+      })
+    },
   }
+}
+
+/** Removes the messages after `$3` and adjusts the session's counters (session row locked first). */
+function cutSql(conn: Connection): string {
+  const M = conn.table("messages")
+  const S = conn.table("sessions")
+  return `WITH del AS (DELETE FROM ${M} WHERE namespace = $1 AND session_id = $2 AND sequence > $3
+      RETURNING sequence),
+    upd AS (UPDATE ${S} SET message_count = message_count - (SELECT count(*) FROM del),
+      last_sequence = least(last_sequence, $3::bigint), updated_at = greatest(updated_at, $4::bigint)
+      WHERE namespace = $1 AND id = $2 AND EXISTS (SELECT 1 FROM del) RETURNING 1)
+    SELECT count(*) AS removed FROM del`
 }
 
 /** The columns both append statements take as arrays, in their parameter order. */

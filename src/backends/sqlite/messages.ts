@@ -12,6 +12,7 @@ type MessageOps = Pick<
   | "countMessages"
   | "truncateMessages"
   | "popMessage"
+  | "replaceMessages"
 >
 
 const COLUMNS = columnList(MESSAGE_COLUMNS)
@@ -105,6 +106,24 @@ export function sqliteMessages(conn: Connection): MessageOps {
         if (!session) return undefined
         if (session.last_sequence === 0) return null
         return cut(conn, ns, sessionId, session.last_sequence - 1, now)[0] ?? null
+      })
+    },
+
+    async replaceMessages(ns, sessionId, afterSequence, rows, { expectedSequence, now }) {
+      return conn.write(() => {
+        const session = conn
+          .prepare("SELECT last_sequence FROM sessions WHERE namespace = ? AND id = ?")
+          .get(ns, sessionId) as { last_sequence: number } | undefined
+        if (!session) return undefined
+        if (session.last_sequence !== expectedSequence) {
+          throw new ConflictError(
+            `session ${sessionId} is at sequence ${session.last_sequence}, not the expected ${expectedSequence}`,
+            { sessionId, expectedSequence, actualSequence: session.last_sequence },
+          )
+        }
+        cut(conn, ns, sessionId, afterSequence, now)
+        if (rows.length === 0) return []
+        return insertFresh(conn, ns, sessionId, rows, now, afterSequence)
       })
     },
   }
