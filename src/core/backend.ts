@@ -178,8 +178,8 @@ export interface Backend extends ArtifactOps, BlobOps, ChangesetOps {
    */
   popMessage(ns: string, sessionId: string, now: number): Promise<MessageRow | null | undefined>
   /**
-   * In one transaction: checks that the session's last sequence is `expectedSequence` (else
-   * `ConflictError`), removes the messages after `afterSequence` and appends `rows` from
+   * In one transaction: checks that the session's last sequence is `expectedSequence` and, when
+   * given, that the message at that sequence is `expectedLastId` (else `ConflictError`), removes the messages after `afterSequence` and appends `rows` from
    * `afterSequence + 1`. An id already stored is a `ConflictError`. Returns the new rows,
    * `undefined` when the session does not exist.
    */
@@ -188,7 +188,7 @@ export interface Backend extends ArtifactOps, BlobOps, ChangesetOps {
     sessionId: string,
     afterSequence: number,
     rows: Omit<MessageRow, "sequence">[],
-    options: { expectedSequence: number; now: number },
+    options: { expectedSequence: number; expectedLastId?: string; now: number },
   ): Promise<MessageRow[] | undefined>
 
   /**

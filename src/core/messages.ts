@@ -10,6 +10,7 @@ import type {
   Message,
   MessageInput,
   MessagePage,
+  ReplaceMessagesOptions,
 } from "./types.js"
 import {
   checkEnum,
@@ -59,7 +60,7 @@ export interface MessagesApi {
     sessionId: string,
     afterSequence: number,
     messages: MessageInput[],
-    options: Required<AppendMessagesOptions>,
+    options: ReplaceMessagesOptions,
   ): Promise<Message[]>
 }
 
@@ -146,14 +147,16 @@ export function createMessagesApi(ctx: StoreContext): MessagesApi {
     async replace(sessionId, afterSequence, messages, options) {
       checkId("sessionId", sessionId)
       if (!Array.isArray(messages)) throw new ValidationError("messages", "must be an array")
-      checkKeys("options", checkObject("options", options), ["expectedSequence"])
+      checkKeys("options", checkObject("options", options), ["expectedSequence", "expectedLastId"])
       const expected = checkInt("expectedSequence", options.expectedSequence, 0, MAX_SEQUENCE)
       checkInt("afterSequence", afterSequence, 0, expected)
+      const lastId = optionalId("expectedLastId", options.expectedLastId)
       const rows = checkedRows(ctx, sessionId, messages)
       const stored = await ctx
         .open()
         .replaceMessages(ctx.namespace, sessionId, afterSequence, rows, {
           expectedSequence: expected,
+          ...(lastId === null ? {} : { expectedLastId: lastId }),
           now: rows[0]?.created_at ?? ctx.clock(),
         })
       if (!stored) throw new NotFoundError("session", sessionId)

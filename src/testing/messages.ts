@@ -182,6 +182,24 @@ export function messagesTests(target: ConformanceTarget): void {
       )
     })
 
+    it("refuses a replace once a pop and re-append restored the sequence (expectedLastId)", async () => {
+      const { store } = fx.get()
+      const s = await store.sessions.create({ agent: "a" })
+      const [, seen] = await store.messages.appendMany(s.id, [
+        { role: "user", content: "a" },
+        { role: "user", content: "b" },
+      ])
+      const expected = { expectedSequence: 2, expectedLastId: seen?.id as string }
+      await store.messages.pop(s.id)
+      await store.messages.append(s.id, { role: "user", content: "c" })
+      const error = await expectError(store.messages.replace(s.id, 1, [], expected), "CONFLICT")
+      expect(error.details.expectedLastId).toBe(seen?.id)
+      expect((await store.messages.list(s.id)).messages.map((m) => m.content)).toEqual(["a", "c"])
+      const [now] = (await store.messages.list(s.id, { latest: 1 })).messages
+      const fresh = { expectedSequence: 2, expectedLastId: now?.id as string }
+      expect(await store.messages.replace(s.id, 1, [], fresh)).toEqual([])
+    })
+
     it("lets exactly one of racing replaces on one expectedSequence win", async () => {
       const { store } = fx.get()
       const s = await store.sessions.create({ agent: "a" })

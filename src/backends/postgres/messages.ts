@@ -1,5 +1,6 @@
 import type { Backend } from "../../core/backend.js"
 import { ConflictError } from "../../core/errors.js"
+import { checkReplace } from "../../core/message-replace.js"
 import { MESSAGE_CONTENT_COLUMNS, type MessageRow, sameColumns } from "../../core/rows.js"
 import { columnList, MESSAGE_COLUMNS } from "../sql/columns.js"
 import { type Connection, violatedConstraint } from "./connection.js"
@@ -238,20 +239,18 @@ export function postgresMessages(conn: Connection): MessageOps {
       })
     },
 
-    async replaceMessages(ns, sessionId, afterSequence, rows, { expectedSequence, now }) {
+    async replaceMessages(ns, sessionId, afterSequence, rows, options) {
+      const { expectedSequence, now } = options
       return conn.transaction(async (client) => {
-        const [session] = await conn.query<{ last_sequence: number }>(
-          `SELECT last_sequence FROM ${S} WHERE namespace = $1 AND id = $2 FOR UPDATE`,
-          [ns, sessionId],
+        const [session] = await conn.query<{ last_sequence: number; last_id: string | null }>(
+          `SELECT s.last_sequence, m.id AS last_id FROM ${S} s LEFT JOIN ${M} m
+             ON m.namespace = s.namespace AND m.session_id = s.id AND m.sequence = $3
+           WHERE s.namespace = $1 AND s.id = $2 FOR UPDATE OF s`,
+          [ns, sessionId, expectedSequence],
           client,
         )
         if (!session) return undefined
-        if (Number(session.last_sequence) !== expectedSequence) {
-          throw new ConflictError(
-            `session ${sessionId} is at sequence ${session.last_sequence}, not the expected ${expectedSequence}`,
-            { sessionId, expectedSequence, actualSequence: Number(session.last_sequence) },
-          )
-        }
+        checkReplace(sessionId, Number(session.last_sequence), session.last_id, options)
         await conn.query(cutSql(conn), [ns, sessionId, afterSequence, now], client)
         if (rows.length === 0) return []
         await conn.query(sql.lean, [ns, sessionId, rows.length, now, ...columnArrays(rows)], client)

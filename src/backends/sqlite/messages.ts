@@ -1,5 +1,6 @@
 import type { Backend } from "../../core/backend.js"
 import { ConflictError } from "../../core/errors.js"
+import { checkReplace } from "../../core/message-replace.js"
 import { MESSAGE_CONTENT_COLUMNS, type MessageRow, sameColumns } from "../../core/rows.js"
 import { columnList, MESSAGE_COLUMNS } from "../sql/columns.js"
 import type { Connection } from "./connection.js"
@@ -109,18 +110,22 @@ export function sqliteMessages(conn: Connection): MessageOps {
       })
     },
 
-    async replaceMessages(ns, sessionId, afterSequence, rows, { expectedSequence, now }) {
+    async replaceMessages(ns, sessionId, afterSequence, rows, options) {
+      const { expectedSequence, expectedLastId, now } = options
       return conn.write(() => {
         const session = conn
           .prepare("SELECT last_sequence FROM sessions WHERE namespace = ? AND id = ?")
           .get(ns, sessionId) as { last_sequence: number } | undefined
         if (!session) return undefined
-        if (session.last_sequence !== expectedSequence) {
-          throw new ConflictError(
-            `session ${sessionId} is at sequence ${session.last_sequence}, not the expected ${expectedSequence}`,
-            { sessionId, expectedSequence, actualSequence: session.last_sequence },
-          )
-        }
+        const last =
+          expectedLastId === undefined
+            ? undefined
+            : (conn
+                .prepare(
+                  "SELECT id FROM messages WHERE namespace = ? AND session_id = ? AND sequence = ?",
+                )
+                .get(ns, sessionId, expectedSequence) as { id: string } | undefined)
+        checkReplace(sessionId, session.last_sequence, last?.id ?? null, options)
         cut(conn, ns, sessionId, afterSequence, now)
         if (rows.length === 0) return []
         return insertFresh(conn, ns, sessionId, rows, now, afterSequence)
