@@ -152,6 +152,7 @@ export type {
   MessagePage,
   Page,
   RecordToolInput,
+  ReplaceMessagesOptions,
   Session,
   StartToolInput,
   TimeInput,

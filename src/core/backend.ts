@@ -177,6 +177,19 @@ export interface Backend extends ArtifactOps, BlobOps, ChangesetOps {
    * Returns it, `null` when the session is empty, `undefined` when it does not exist.
    */
   popMessage(ns: string, sessionId: string, now: number): Promise<MessageRow | null | undefined>
+  /**
+   * In one transaction: checks that the session's last sequence is `expectedSequence` and, when
+   * given, that the message at that sequence is `expectedLastId` (else `ConflictError`), removes the messages after `afterSequence` and appends `rows` from
+   * `afterSequence + 1`. An id already stored is a `ConflictError`. Returns the new rows,
+   * `undefined` when the session does not exist.
+   */
+  replaceMessages(
+    ns: string,
+    sessionId: string,
+    afterSequence: number,
+    rows: Omit<MessageRow, "sequence">[],
+    options: { expectedSequence: number; expectedLastId?: string; now: number },
+  ): Promise<MessageRow[] | undefined>
 
   /**
    * Appends events, assigning cursors in commit order. Rows whose id exists with the same

@@ -10,6 +10,7 @@ import type {
   Message,
   MessageInput,
   MessagePage,
+  ReplaceMessagesOptions,
 } from "./types.js"
 import {
   checkEnum,
@@ -49,6 +50,18 @@ export interface MessagesApi {
   truncate(sessionId: string, afterSequence: number): Promise<Message[]>
   /** Removes and returns the last message, or `null` when the session is empty. */
   pop(sessionId: string): Promise<Message | null>
+  /**
+   * Replaces every message after `afterSequence` with `messages` (which may be empty) in one
+   * transaction, only while the session is still at `options.expectedSequence`; otherwise
+   * `ConflictError` and nothing changes. Returns the new messages. Rewrites a transcript's tail
+   * (an edited turn, a compaction) without a moment where it is cut but not yet rewritten.
+   */
+  replace(
+    sessionId: string,
+    afterSequence: number,
+    messages: MessageInput[],
+    options: ReplaceMessagesOptions,
+  ): Promise<Message[]>
 }
 
 const MESSAGE_KEYS = ["role", "content", "id", "name", "toolCallId", "usage", "metadata"] as const
@@ -65,22 +78,14 @@ export function createMessagesApi(ctx: StoreContext): MessagesApi {
     if (!Array.isArray(messages) || messages.length === 0) {
       throw new ValidationError("messages", "must be a non-empty array")
     }
-    const max = ctx.backend.capabilities.maxBatch
-    if (messages.length > max) throw new ValidationError("messages", `at most ${max} per call`)
     checkKeys("options", checkObject("options", options), ["expectedSequence"])
     const expectedSequence =
       options.expectedSequence === undefined
         ? undefined
         : checkInt("expectedSequence", options.expectedSequence, 0, MAX_SEQUENCE)
-    const now = ctx.clock()
-    let checkExisting = false
-    const rows = messages.map((message, i) => {
-      if (message.id !== undefined) checkExisting = true
-      return messageRow(ctx, sessionId, message, `messages[${i}]`, now)
-    })
-    if (checkExisting && new Set(rows.map((row) => row.id)).size !== rows.length) {
-      throw new ValidationError("messages", "ids must be distinct")
-    }
+    const rows = checkedRows(ctx, sessionId, messages)
+    const checkExisting = messages.some((message) => message.id !== undefined)
+    const now = rows[0]?.created_at ?? ctx.clock()
     const stored = await ctx.open().appendMessages(ctx.namespace, sessionId, rows, {
       checkExisting,
       now,
@@ -139,6 +144,25 @@ export function createMessagesApi(ctx: StoreContext): MessagesApi {
       return rows.map(toMessage)
     },
 
+    async replace(sessionId, afterSequence, messages, options) {
+      checkId("sessionId", sessionId)
+      if (!Array.isArray(messages)) throw new ValidationError("messages", "must be an array")
+      checkKeys("options", checkObject("options", options), ["expectedSequence", "expectedLastId"])
+      const expected = checkInt("expectedSequence", options.expectedSequence, 0, MAX_SEQUENCE)
+      checkInt("afterSequence", afterSequence, 0, expected)
+      const lastId = optionalId("expectedLastId", options.expectedLastId)
+      const rows = checkedRows(ctx, sessionId, messages)
+      const stored = await ctx
+        .open()
+        .replaceMessages(ctx.namespace, sessionId, afterSequence, rows, {
+          expectedSequence: expected,
+          ...(lastId === null ? {} : { expectedLastId: lastId }),
+          now: rows[0]?.created_at ?? ctx.clock(),
+        })
+      if (!stored) throw new NotFoundError("session", sessionId)
+      return stored.map(toMessage)
+    },
+
     async pop(sessionId) {
       checkId("sessionId", sessionId)
       const row = await ctx.open().popMessage(ctx.namespace, sessionId, ctx.clock())
@@ -146,6 +170,26 @@ export function createMessagesApi(ctx: StoreContext): MessagesApi {
       return row === null ? null : toMessage(row)
     },
   }
+}
+
+/** Validates a batch (at most `maxBatch`, distinct ids) into rows stamped with one time. */
+function checkedRows(
+  ctx: StoreContext,
+  sessionId: string,
+  messages: MessageInput[],
+): Omit<MessageRow, "sequence">[] {
+  const max = ctx.backend.capabilities.maxBatch
+  if (messages.length > max) throw new ValidationError("messages", `at most ${max} per call`)
+  const now = ctx.clock()
+  let callerIds = false
+  const rows = messages.map((message, i) => {
+    if (message?.id !== undefined) callerIds = true
+    return messageRow(ctx, sessionId, message, `messages[${i}]`, now)
+  })
+  if (callerIds && new Set(rows.map((row) => row.id)).size !== rows.length) {
+    throw new ValidationError("messages", "ids must be distinct")
+  }
+  return rows
 }
 
 function messageRow(

@@ -115,6 +115,18 @@ export interface AppendMessagesOptions {
   expectedSequence?: number
 }
 
+/** Preconditions for `messages.replace`; a session that moved on is a `ConflictError`. */
+export interface ReplaceMessagesOptions {
+  /** The session's last sequence as the caller last saw it (0 when empty). */
+  expectedSequence: number
+  /**
+   * The id of the message at `expectedSequence` as the caller last saw it. Ids are never
+   * reused, so this also catches a pop and re-append that brought the session back to the
+   * same sequence with other messages.
+   */
+  expectedLastId?: string
+}
+
 /** Filters for `messages.list`. */
 export interface ListMessagesQuery {
   /** Only sequences greater than this. */

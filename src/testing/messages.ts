@@ -142,6 +142,91 @@ export function messagesTests(target: ConformanceTarget): void {
       expect(seqs(left)).toEqual(left.map((_, i) => i + 1))
     })
 
+    it("replaces a suffix in one write, only at expectedSequence", async () => {
+      const { store } = fx.get()
+      const s = await store.sessions.create({ agent: "a" })
+      const input = Array.from({ length: 4 }, (_, i) => ({ role: "user", content: `m${i + 1}` }))
+      const old = await store.messages.appendMany(s.id, input)
+      const kept = { id: rand("m"), role: "assistant", content: "r1" }
+      const made = await store.messages.replace(s.id, 2, [kept, { role: "tool", content: "r2" }], {
+        expectedSequence: 4,
+      })
+      expect(seqs(made)).toEqual([3, 4])
+      const contents = async () =>
+        (await store.messages.list(s.id)).messages.map((m) => [m.sequence, m.content])
+      const after = [
+        [1, "m1"],
+        [2, "m2"],
+        [3, "r1"],
+        [4, "r2"],
+      ]
+      expect(await contents()).toEqual(after)
+      await expectError(store.messages.get(old[2]?.id as string), "NOT_FOUND")
+      const stale = { expectedSequence: 3 }
+      await expectError(store.messages.replace(s.id, 1, [], stale), "CONFLICT")
+      const reused = [
+        { role: "user", content: "x" },
+        { ...kept, content: "other" },
+      ]
+      await expectError(
+        store.messages.replace(s.id, 3, reused, { expectedSequence: 4 }),
+        "CONFLICT",
+      )
+      await expectError(store.messages.replace(s.id, 5, [], { expectedSequence: 4 }), "VALIDATION")
+      expect(await contents()).toEqual(after)
+      expect(await store.messages.replace(s.id, 1, [], { expectedSequence: 4 })).toEqual([])
+      expect(await store.sessions.get(s.id)).toMatchObject({ messageCount: 1, lastSequence: 1 })
+      await expectError(
+        store.messages.replace(rand("s"), 0, [], { expectedSequence: 0 }),
+        "NOT_FOUND",
+      )
+    })
+
+    it("refuses a replace once a pop and re-append restored the sequence (expectedLastId)", async () => {
+      const { store } = fx.get()
+      const s = await store.sessions.create({ agent: "a" })
+      const [, seen] = await store.messages.appendMany(s.id, [
+        { role: "user", content: "a" },
+        { role: "user", content: "b" },
+      ])
+      const expected = { expectedSequence: 2, expectedLastId: seen?.id as string }
+      await store.messages.pop(s.id)
+      await store.messages.append(s.id, { role: "user", content: "c" })
+      const error = await expectError(store.messages.replace(s.id, 1, [], expected), "CONFLICT")
+      expect(error.details.expectedLastId).toBe(seen?.id)
+      expect((await store.messages.list(s.id)).messages.map((m) => m.content)).toEqual(["a", "c"])
+      const [now] = (await store.messages.list(s.id, { latest: 1 })).messages
+      const fresh = { expectedSequence: 2, expectedLastId: now?.id as string }
+      expect(await store.messages.replace(s.id, 1, [], fresh)).toEqual([])
+    })
+
+    it("lets exactly one of racing replaces on one expectedSequence win", async () => {
+      const { store } = fx.get()
+      const s = await store.sessions.create({ agent: "a" })
+      await store.messages.appendMany(s.id, [
+        { role: "user", content: "a" },
+        { role: "user", content: "b" },
+      ])
+      const racers = Array.from({ length: 8 }, (_, i) =>
+        store.messages.replace(
+          s.id,
+          1,
+          [
+            { role: "assistant", content: `w${i}` },
+            { role: "tool", content: i },
+          ],
+          {
+            expectedSequence: 2,
+          },
+        ),
+      )
+      const results = await Promise.allSettled(racers)
+      const won = results.filter((r) => r.status === "fulfilled")
+      expect(won).toHaveLength(1)
+      for (const r of results) if (r.status === "rejected") expect(r.reason.code).toBe("CONFLICT")
+      expect((await store.messages.list(s.id)).messages).toHaveLength(3)
+    })
+
     it("raises NotFoundError for an unknown session or message", async () => {
       const { store } = fx.get()
       const missing = rand("s")

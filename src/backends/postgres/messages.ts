@@ -1,5 +1,6 @@
 import type { Backend } from "../../core/backend.js"
 import { ConflictError } from "../../core/errors.js"
+import { checkReplace } from "../../core/message-replace.js"
 import { MESSAGE_CONTENT_COLUMNS, type MessageRow, sameColumns } from "../../core/rows.js"
 import { columnList, MESSAGE_COLUMNS } from "../sql/columns.js"
 import { type Connection, violatedConstraint } from "./connection.js"
@@ -12,6 +13,7 @@ type MessageOps = Pick<
   | "countMessages"
   | "truncateMessages"
   | "popMessage"
+  | "replaceMessages"
 >
 
 const COLUMNS = columnList(MESSAGE_COLUMNS)
@@ -236,7 +238,38 @@ export function postgresMessages(conn: Connection): MessageOps {
         return removed ?? null
       })
     },
+
+    async replaceMessages(ns, sessionId, afterSequence, rows, options) {
+      const { expectedSequence, now } = options
+      return conn.transaction(async (client) => {
+        const [session] = await conn.query<{ last_sequence: number; last_id: string | null }>(
+          `SELECT s.last_sequence, m.id AS last_id FROM ${S} s LEFT JOIN ${M} m
+             ON m.namespace = s.namespace AND m.session_id = s.id AND m.sequence = $3
+           WHERE s.namespace = $1 AND s.id = $2 FOR UPDATE OF s`,
+          [ns, sessionId, expectedSequence],
+          client,
+        )
+        if (!session) return undefined
+        checkReplace(sessionId, Number(session.last_sequence), session.last_id, options)
+        await conn.query(cutSql(conn), [ns, sessionId, afterSequence, now], client)
+        if (rows.length === 0) return []
+        await conn.query(sql.lean, [ns, sessionId, rows.length, now, ...columnArrays(rows)], client)
+        return rows.map((row, i): MessageRow => ({ ...row, sequence: afterSequence + 1 + i }))
+      })
+    },
   }
+}
+
+/** Removes the messages after `$3` and adjusts the session's counters (session row locked first). */
+function cutSql(conn: Connection): string {
+  const M = conn.table("messages")
+  const S = conn.table("sessions")
+  return `WITH del AS (DELETE FROM ${M} WHERE namespace = $1 AND session_id = $2 AND sequence > $3
+      RETURNING sequence),
+    upd AS (UPDATE ${S} SET message_count = message_count - (SELECT count(*) FROM del),
+      last_sequence = least(last_sequence, $3::bigint), updated_at = greatest(updated_at, $4::bigint)
+      WHERE namespace = $1 AND id = $2 AND EXISTS (SELECT 1 FROM del) RETURNING 1)
+    SELECT count(*) AS removed FROM del`
 }
 
 /** The columns both append statements take as arrays, in their parameter order. */

@@ -1,5 +1,6 @@
 import type { Backend } from "../../core/backend.js"
 import { ConflictError } from "../../core/errors.js"
+import { checkReplace } from "../../core/message-replace.js"
 import { MESSAGE_CONTENT_COLUMNS, type MessageRow, sameColumns } from "../../core/rows.js"
 import { columnList, MESSAGE_COLUMNS } from "../sql/columns.js"
 import type { Connection } from "./connection.js"
@@ -12,6 +13,7 @@ type MessageOps = Pick<
   | "countMessages"
   | "truncateMessages"
   | "popMessage"
+  | "replaceMessages"
 >
 
 const COLUMNS = columnList(MESSAGE_COLUMNS)
@@ -105,6 +107,28 @@ export function sqliteMessages(conn: Connection): MessageOps {
         if (!session) return undefined
         if (session.last_sequence === 0) return null
         return cut(conn, ns, sessionId, session.last_sequence - 1, now)[0] ?? null
+      })
+    },
+
+    async replaceMessages(ns, sessionId, afterSequence, rows, options) {
+      const { expectedSequence, expectedLastId, now } = options
+      return conn.write(() => {
+        const session = conn
+          .prepare("SELECT last_sequence FROM sessions WHERE namespace = ? AND id = ?")
+          .get(ns, sessionId) as { last_sequence: number } | undefined
+        if (!session) return undefined
+        const last =
+          expectedLastId === undefined
+            ? undefined
+            : (conn
+                .prepare(
+                  "SELECT id FROM messages WHERE namespace = ? AND session_id = ? AND sequence = ?",
+                )
+                .get(ns, sessionId, expectedSequence) as { id: string } | undefined)
+        checkReplace(sessionId, session.last_sequence, last?.id ?? null, options)
+        cut(conn, ns, sessionId, afterSequence, now)
+        if (rows.length === 0) return []
+        return insertFresh(conn, ns, sessionId, rows, now, afterSequence)
       })
     },
   }

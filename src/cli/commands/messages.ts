@@ -7,9 +7,10 @@ import { intOption, jsonOption, pageLimit } from "../parse.js"
 import { withStore } from "../store.js"
 import { clock, timeHeader } from "../time.js"
 
-/** Text of a message's content for a table: strings as they are, parts by their text. */
+/** Text of a message's content for a table: strings as they are, a part or parts by their text. */
 export function contentText(content: Json): string {
   if (typeof content === "string") return content
+  if (isTextPart(content)) return content.text
   if (Array.isArray(content)) {
     return content
       .map((part) =>
@@ -20,6 +21,15 @@ export function contentText(content: Json): string {
       .join(" ")
   }
   return brief(content)
+}
+
+function isTextPart(content: Json): content is { text: string } {
+  return (
+    content !== null &&
+    typeof content === "object" &&
+    !Array.isArray(content) &&
+    typeof content.text === "string"
+  )
 }
 
 /** `agentstore messages list <session>`. */
