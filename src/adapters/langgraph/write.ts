@@ -56,10 +56,10 @@ export async function putEvents(
   ])
   const namespace = { threadId: ctx.threadId, checkpointNs: ctx.ns }
   const data = {
-    ...namespace,
+    ...readable(metadata),
     checkpointId: checkpoint.id,
     parentCheckpointId,
-    ...readable(metadata),
+    ...namespace,
   }
   return [
     { ...base(ctx, KINDS.namespace), id: anchor, data: namespace },
