@@ -35,7 +35,58 @@ export function rawPgOps(pool, schema) {
     FROM b, unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
       WITH ORDINALITY AS i(id, kind, data, session_id, agent, ord)
     RETURNING cursor::text AS cursor`
+  // Idempotent by caller id: ON CONFLICT DO NOTHING, then the rows already stored are read
+  // back (the re-sent ones). Simpler than agentstore (a re-send still bumps the counter).
+  const appendIdsSql = appendSql.replace(
+    "RETURNING id, sequence",
+    "ON CONFLICT (namespace, id) DO NOTHING RETURNING id, sequence",
+  )
+  const eventIdsSql = eventSql.replace(
+    "RETURNING cursor::text AS cursor",
+    "ON CONFLICT (namespace, id) DO NOTHING RETURNING id, cursor::text AS cursor",
+  )
+  const stored = async (table, columns, ids, found) => {
+    const missing = ids.filter((id) => !found.some((row) => row.id === id))
+    if (missing.length === 0) return found
+    const { rows } = await q(
+      `stored_${table}`,
+      `SELECT ${columns} FROM ${t(table)} WHERE namespace = $1 AND id = ANY($2::text[])`,
+      [NS, missing],
+    )
+    return [...found, ...rows]
+  }
   return {
+    /** Messages with caller ids (`message.id`), idempotent on re-send. */
+    async appendIds(sessionId, messages) {
+      const ids = messages.map((m) => m.id)
+      const values = [
+        NS,
+        sessionId,
+        messages.length,
+        Date.now(),
+        ids,
+        messages.map((m) => m.role),
+        messages.map((m) => JSON.stringify(m.content)),
+      ]
+      const { rows } = await q("append_ids", appendIdsSql, values)
+      return stored("messages", "id, sequence", ids, rows)
+    },
+    /** Events with caller ids (`event.id`), idempotent on re-send. */
+    async appendEventsIds(events) {
+      const ids = events.map((e) => e.id)
+      const values = [
+        NS,
+        events.length,
+        Date.now(),
+        ids,
+        events.map((e) => e.kind),
+        events.map((e) => JSON.stringify(e.data)),
+        events.map((e) => e.sessionId ?? null),
+        events.map((e) => e.agent ?? null),
+      ]
+      const { rows } = await q("events_ids", eventIdsSql, values)
+      return stored("events", "id, cursor::text AS cursor", ids, rows)
+    },
     async append(sessionId, messages) {
       const ids = messages.map(() => rawId())
       const roles = messages.map((m) => m.role)

@@ -146,7 +146,7 @@ async function w1(ctx) {
   return [throughputRow(`W1 single message appends (${n})`, BACKEND, n, agentMs, rawMs)]
 }
 
-/** W1 with a caller-supplied id on every message (the statement that looks up re-sends). */
+/** W1 with a caller-supplied id on every message; the raw side inserts idempotently by id. */
 async function w1ids(ctx) {
   const n = ctx.cfg.appends
   const { agentMs, rawMs } = await compareWrites(
@@ -159,7 +159,9 @@ async function w1ids(ctx) {
       }
     },
     async ({ ops, sessionId }, from, to) => {
-      for (let i = from; i < to; i++) await ops.append(sessionId, [messageInput(i)])
+      for (let i = from; i < to; i++) {
+        await ops.appendIds(sessionId, [{ id: rawId(), ...messageInput(i) }])
+      }
     },
   )
   return [
@@ -203,7 +205,7 @@ async function e1(ctx) {
   return [throughputRow(`E1 single event appends (${n})`, BACKEND, n, agentMs, rawMs)]
 }
 
-/** E1 with a caller-supplied id on every event (the statement that looks up re-sends). */
+/** E1 with a caller-supplied id on every event; the raw side inserts idempotently by id. */
 async function e1ids(ctx) {
   const n = ctx.cfg.appends
   const { agentMs, rawMs } = await compareWrites(
@@ -216,7 +218,9 @@ async function e1ids(ctx) {
       }
     },
     async ({ ops, sessionId }, from, to) => {
-      for (let i = from; i < to; i++) await ops.appendEvents([eventInput(i, sessionId)])
+      for (let i = from; i < to; i++) {
+        await ops.appendEventsIds([{ id: rawId(), ...eventInput(i, sessionId) }])
+      }
     },
   )
   return [

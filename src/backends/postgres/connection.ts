@@ -2,7 +2,7 @@ import { createHash } from "node:crypto"
 import { setTimeout as sleep } from "node:timers/promises"
 import pg from "pg"
 import { StoreClosedError } from "../../core/errors.js"
-import { isRetryable, mapPgError, pgCode } from "./errors.js"
+import { isRetryable, keepsConnection, mapPgError, pgCode } from "./errors.js"
 
 /** A driver-level client: a pooled connection or the pool itself. */
 type Queryable = pg.Pool | pg.PoolClient
@@ -98,10 +98,28 @@ export class Connection {
     try {
       const query: pg.QueryConfig = { text: sql, values: params, types: TYPES }
       if (this.#prepared) query.name = statementName(sql)
-      const result = await on.query(query)
+      const result = await (on === this.pool ? this.#pooled(query) : on.query(query))
       return result.rows as T[]
     } catch (error) {
       throw this.#mapError(error)
+    }
+  }
+
+  /**
+   * `pool.query`, except that a statement the server refused (a constraint, a timeout, a
+   * serialization failure) returns its connection to the pool: `pool.query` would close it,
+   * and the next call would pay for a new connection and prepare its statements again. A
+   * broken connection is still dropped.
+   */
+  async #pooled(query: pg.QueryConfig): Promise<pg.QueryResult> {
+    const client = await this.pool.connect()
+    try {
+      const result = await client.query(query)
+      client.release()
+      return result
+    } catch (error) {
+      client.release(keepsConnection(error) ? undefined : (error as Error))
+      throw error
     }
   }
 

@@ -48,6 +48,16 @@ export function isRetryable(error: unknown): boolean {
   return RETRYABLE.has(pgCode(error) ?? "")
 }
 
+/**
+ * True when the server refused one statement and the connection is still fit for the next:
+ * an error with a SQLSTATE, neither a connection loss nor an internal or system error.
+ */
+export function keepsConnection(error: unknown): boolean {
+  const code = pgCode(error) ?? ""
+  if (!/^[0-9A-Z]{5}$/.test(code) || isConnectionLoss(error)) return false
+  return !code.startsWith("XX") && !code.startsWith("58")
+}
+
 function isConnectionLoss(error: unknown): boolean {
   const code = pgCode(error)
   if (code !== undefined && (UNREACHABLE.has(code) || code.startsWith("08"))) return true

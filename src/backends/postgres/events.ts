@@ -113,14 +113,19 @@ export function postgresEvents(conn: Connection, channel: string): EventOps {
         ? sql.checkedQuiet
         : sql.uncheckedQuiet
 
+  /**
+   * `lean` takes every row to be new (generated ids, or caller ids tried first as new: a
+   * stored one fails the whole statement on `events_id` and the caller re-runs it checked).
+   */
   const appendOnce = async (
     rows: Omit<EventRow, "cursor">[],
     checkExisting: boolean,
     notify: boolean,
+    lean: boolean,
   ): Promise<AppendResult> => {
     const ns = rows[0]?.namespace
-    if (!checkExisting && rows.length > 0) {
-      // Every row is new: the lean statement, which reports only the last cursor.
+    if (lean) {
+      // The lean statement reports only the last cursor.
       const [bumped] = await conn.run<{ last: string }>(notify ? sql.lean : sql.leanQuiet, [
         ns,
         rows.length,
@@ -142,13 +147,18 @@ export function postgresEvents(conn: Connection, channel: string): EventOps {
       checkOneNamespace("events", rows)
       let result: AppendResult
       let notify = true
-      for (let attempt = 0; ; attempt++) {
+      let lean = rows.length > 0
+      for (let races = 0; ; ) {
         try {
-          result = await appendOnce(rows, checkExisting, notify)
+          result = await appendOnce(rows, checkExisting, notify, lean)
           break
         } catch (error) {
           if (notify && notifyQueueFull(error)) {
             notify = false
+            continue
+          }
+          if (lean && checkExisting && violatedConstraint(error) === "events_id") {
+            lean = false
             continue
           }
           if (violatedConstraint(error) === "events_session_fk") {
@@ -160,7 +170,7 @@ export function postgresEvents(conn: Connection, channel: string): EventOps {
             })
           }
           const raced = checkExisting && violatedConstraint(error) === "events_id"
-          if (!raced || attempt >= RESEND_RETRIES) throw error
+          if (!raced || races++ >= RESEND_RETRIES) throw error
         }
       }
       return finishAppend(result, rows)

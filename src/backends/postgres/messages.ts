@@ -73,10 +73,11 @@ function appendSql(conn: Connection, checkExisting: boolean): string {
 }
 
 /**
- * The common append: no caller-supplied ids and no `expectedSequence`. Every row is new, so
- * the statement only bumps the session (the row lock serialises appends to one session and
- * hands out `$3` gap-free sequences) and inserts the rows numbered from the bumped value.
- * No row comes back when the session does not exist.
+ * The common append: no `expectedSequence`, and rows taken to be new (generated ids, or caller
+ * ids tried first as new: a stored one fails the whole statement on the primary key). The
+ * statement only bumps the session (the row lock serialises appends to one session and hands
+ * out `$3` gap-free sequences) and inserts the rows numbered from the bumped value. No row
+ * comes back when the session does not exist.
  */
 function leanAppendSql(conn: Connection): string {
   return `WITH bump AS (UPDATE ${conn.table("sessions")}
@@ -135,10 +136,31 @@ export function postgresMessages(conn: Connection): MessageOps {
     return rows.map((row, i): MessageRow => ({ ...row, sequence: first + i }))
   }
 
+  /**
+   * Caller ids are usually new: the lean statement inserts them with no look-up, and the
+   * primary key refuses a re-sent id. `undefined` sends the append to the checked statement
+   * (an id already stored, or no such session: the checked statement tells which).
+   */
+  const appendFresh = async (
+    ns: string,
+    sessionId: string,
+    rows: Omit<MessageRow, "sequence">[],
+    now: number,
+  ) => {
+    try {
+      return await appendLean(ns, sessionId, rows, now)
+    } catch (error) {
+      if (violatedConstraint(error) === "messages_pkey") return undefined
+      throw error
+    }
+  }
+
   return {
     async appendMessages(ns, sessionId, rows, options) {
-      if (!options.checkExisting && options.expectedSequence === undefined && rows.length > 0) {
-        return appendLean(ns, sessionId, rows, options.now)
+      if (options.expectedSequence === undefined && rows.length > 0) {
+        if (!options.checkExisting) return appendLean(ns, sessionId, rows, options.now)
+        const stored = await appendFresh(ns, sessionId, rows, options.now)
+        if (stored) return stored
       }
       let result: AppendResult
       for (let attempt = 0; ; attempt++) {
