@@ -131,9 +131,7 @@ class ChunkWriter {
       data: { streamId: this.#streamId, seq, chunk: chunk as Json },
       ...(text === undefined ? {} : { text }),
     })
-    this.#flushing ??= this.#drain().finally(() => {
-      this.#flushing = undefined
-    })
+    this.#flushing ??= this.#drain()
   }
 
   /** Throws the error of a failed write, so reading stops at once. */
@@ -146,15 +144,25 @@ class ChunkWriter {
     this.check()
   }
 
+  /**
+   * Writes batches until none is pending. `#flushing` is cleared in the same synchronous step
+   * that finds the queue empty, so a chunk added at any moment is either taken by this loop or
+   * starts the next one — never left behind.
+   */
   async #drain(): Promise<void> {
     const max = this.#store.backend.capabilities.maxBatch
-    while (this.#pending.length > 0 && this.#failure === undefined) {
-      const batch = this.#pending.splice(0, max)
-      try {
-        await writeWithRetry(this.#store, batch)
-      } catch (error) {
-        this.#failure = error
+    try {
+      await null // lets `add` store this promise in `#flushing` before the loop can end
+      while (this.#pending.length > 0 && this.#failure === undefined) {
+        const batch = this.#pending.splice(0, max)
+        try {
+          await writeWithRetry(this.#store, batch)
+        } catch (error) {
+          this.#failure = error
+        }
       }
+    } finally {
+      this.#flushing = undefined
     }
   }
 }
