@@ -20,6 +20,7 @@ type MessageOps = Ops<
   | "countMessages"
   | "truncateMessages"
   | "popMessage"
+  | "replaceMessages"
 >
 type EventOps = Ops<
   "appendEvents" | "queryEvents" | "countEvents" | "summarizeEvents" | "getEvent" | "deleteEvents"
@@ -53,6 +54,7 @@ export function sqliteDomains(conn: Connection): SqliteDomains {
       countMessages: true,
       truncateMessages: true,
       popMessage: true,
+      replaceMessages: true,
     }),
     ...loader.group<EventOps>(async () => (await import("./events.js")).sqliteEvents(conn), {
       appendEvents: true,
