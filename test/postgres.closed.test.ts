@@ -41,6 +41,7 @@ function everyCall(b: PostgresBackend): Record<string, () => Promise<unknown>> {
     countMessages: () => b.countMessages(NS, ID),
     truncateMessages: () => b.truncateMessages(NS, ID, 0, 0),
     popMessage: () => b.popMessage(NS, ID, 0),
+    replaceMessages: () => b.replaceMessages(NS, ID, 0, [], { expectedSequence: 0, now: 0 }),
     appendEvents: () => b.appendEvents([EVENT], { checkExisting: false }),
     queryEvents: () => b.queryEvents(NS, { limit: 1, order: "asc" } as never),
     countEvents: () => b.countEvents(NS, {}),
