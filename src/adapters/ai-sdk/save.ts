@@ -40,9 +40,10 @@ export async function readAll(store: Store, chatId: string): Promise<Message[]> 
 
 /**
  * Brings the stored chat to the plan: stored messages keep their place (or go, with `prune`),
- * changed ones are replaced, new ones are appended in input order. Writes are an append fenced
- * by `expectedSequence`, after a truncate when a stored message changed; a save that loses a
- * race re-reads and tries again, carrying the rows it removed so no concurrent save loses them.
+ * changed ones are replaced, new ones are appended in input order. A save that changes a stored
+ * message rewrites the chat's tail from it with one `messages.replace` (one transaction), else
+ * it appends; both are fenced by the sequence it read, and a save that loses a race re-reads
+ * and tries again.
  */
 export async function applySave(store: Store, plan: SavePlan): Promise<void> {
   let carry: StoredUiMessage[] = []
@@ -51,21 +52,15 @@ export async function applySave(store: Store, plan: SavePlan): Promise<void> {
     const desired = desiredChat(stored, plan, carry)
     const keep = commonPrefix(stored, desired)
     if (keep === stored.length && keep === desired.length) return
+    const tail = desired.slice(keep)
     try {
-      const base = keep === 0 ? 0 : (stored[keep - 1] as Message).sequence
-      if (keep < stored.length) {
-        const removed = await store.messages.truncate(plan.chatId, base)
-        carry = mergeCarry(carry, removed)
-        if (!sameIds(removed, stored.slice(keep))) continue
-      }
-      await appendFrom(store, plan.chatId, desired.slice(keep), base)
+      await writeTail(store, plan.chatId, stored, keep, tail, (rest) => {
+        carry = rest
+      })
       return
     } catch (error) {
-      const retry = error instanceof ConflictError && (await raced(store, plan.chatId, error))
-      if (!retry) {
-        if (carry.length > 0) await restore(store, plan.chatId, carry)
-        throw error
-      }
+      if (!(error instanceof ConflictError)) throw error
+      await checkOwners(store, plan.chatId, error, unstored(stored, tail))
       await pause(attempt)
     }
   }
@@ -76,28 +71,73 @@ export async function applySave(store: Store, plan: SavePlan): Promise<void> {
 }
 
 /**
- * True when the conflict is a race with another save of the chat. Message ids are unique in a
- * namespace: a conflict with a message of another chat is not a race this save can win.
+ * Writes `tail` after the first `keep` stored messages, in batches of `maxBatch`. The first
+ * batch replaces the stored rows after `keep` in one transaction, only while the chat still
+ * ends with the message this save read; the others are appends fenced by the sequence the
+ * previous batch left. `written` gets the rows still to write after each batch.
  */
-async function raced(store: Store, chatId: string, conflict: ConflictError): Promise<boolean> {
+async function writeTail(
+  store: Store,
+  chatId: string,
+  stored: Message[],
+  keep: number,
+  tail: StoredUiMessage[],
+  written: (rest: StoredUiMessage[]) => void,
+): Promise<void> {
+  const max = store.backend.capabilities.maxBatch
+  const last = stored[stored.length - 1]
+  let sequence = keep === 0 ? 0 : (stored[keep - 1] as Message).sequence
+  for (let i = 0; i === 0 || i < tail.length; i += max) {
+    const batch = tail.slice(i, i + max).map(toInput)
+    if (i === 0 && last && keep < stored.length) {
+      const fence = { expectedSequence: last.sequence, expectedLastId: last.id }
+      await store.messages.replace(chatId, sequence, batch, fence)
+    } else {
+      await store.messages.appendMany(chatId, batch, { expectedSequence: sequence })
+    }
+    sequence += batch.length
+    written(tail.slice(i + max))
+  }
+}
+
+/**
+ * Lets a conflict that is a race with another save of the chat be retried. Message ids are
+ * unique in a namespace: a write refused because one of the ids it adds belongs to another
+ * chat is not a race this save can win, and becomes a `ConflictError` naming that chat.
+ */
+async function checkOwners(
+  store: Store,
+  chatId: string,
+  conflict: ConflictError,
+  added: string[],
+): Promise<void> {
+  if (conflict.details.expectedSequence !== undefined) return
   const id = conflict.details.id
-  if (typeof id !== "string" || conflict.details.expectedSequence !== undefined) return true
-  const owner = await store.messages.get(id).then(
-    (message) => message.sessionId,
-    () => chatId,
-  )
-  if (owner === chatId) return true
-  throw new ConflictError(
-    `message ${id} is stored in another chat; message ids are unique in a namespace`,
-    { id, chatId, otherChatId: owner },
-    conflict,
-  )
+  for (const candidate of typeof id === "string" ? [id] : added) {
+    const owner = await store.messages.get(candidate).then(
+      (message) => message.sessionId,
+      () => chatId,
+    )
+    if (owner === chatId) continue
+    throw new ConflictError(
+      `message ${candidate} is stored in another chat; message ids are unique in a namespace`,
+      { id: candidate, chatId, otherChatId: owner },
+      conflict,
+    )
+  }
+}
+
+/** The ids of `tail` that the chat did not hold when the save read it. */
+function unstored(stored: Message[], tail: StoredUiMessage[]): string[] {
+  const present = new Set(stored.map((message) => message.id))
+  return tail.map((message) => message.id).filter((id) => !present.has(id))
 }
 
 /**
  * The whole chat as this save wants it, given what is stored now: stored messages in place
- * (replaced by this save's version), then rows a truncate of this save removed, in their old
- * order, then the new messages in input order.
+ * (replaced by this save's version), then rows an earlier attempt of this save removed and had
+ * not written back yet (only a tail over `maxBatch` takes several writes), in their old order,
+ * then the new messages in input order.
  */
 function desiredChat(
   stored: Message[],
@@ -131,42 +171,6 @@ function commonPrefix(stored: Message[], desired: StoredUiMessage[]): number {
     i++
   }
   return i
-}
-
-/** Appends the tail in batches, each fenced by the sequence the previous one left. */
-async function appendFrom(
-  store: Store,
-  chatId: string,
-  tail: StoredUiMessage[],
-  base: number,
-): Promise<void> {
-  const max = store.backend.capabilities.maxBatch
-  let sequence = base
-  for (let i = 0; i < tail.length; i += max) {
-    const batch = tail.slice(i, i + max).map(toInput)
-    await store.messages.appendMany(chatId, batch, { expectedSequence: sequence })
-    sequence += batch.length
-  }
-}
-
-/** Puts back the rows a failed save removed and no other save has stored since. */
-async function restore(store: Store, chatId: string, carry: StoredUiMessage[]): Promise<void> {
-  const present = new Set((await readAll(store, chatId)).map((message) => message.id))
-  const missing = carry.filter((message) => !present.has(message.id)).map(toInput)
-  const max = store.backend.capabilities.maxBatch
-  for (let i = 0; i < missing.length; i += max) {
-    await store.messages.appendMany(chatId, missing.slice(i, i + max))
-  }
-}
-
-function mergeCarry(carry: StoredUiMessage[], removed: Message[]): StoredUiMessage[] {
-  const byId = new Map(carry.map((message) => [message.id, message]))
-  for (const message of removed) if (!byId.has(message.id)) byId.set(message.id, asStored(message))
-  return [...byId.values()]
-}
-
-function sameIds(a: Message[], b: Message[]): boolean {
-  return a.length === b.length && a.every((message, i) => message.id === b[i]?.id)
 }
 
 function asStored(message: Message): StoredUiMessage {
