@@ -108,6 +108,15 @@ describe("bash completion, run in bash", () => {
 })
 
 describe("zsh and fish", () => {
+  beforeAll(() => {
+    const missing = ["zsh", "fish"].filter((shell) => spawnSync(shell, ["-c", "true"]).error)
+    if (missing.length > 0) {
+      throw new Error(
+        `${missing.join(" and ")} missing: apt-get install -y zsh fish (.ci/run does)`,
+      )
+    }
+  })
+
   it("the zsh script is valid zsh and completes through bashcompinit", () => {
     execFileSync("zsh", ["-n", scripts.zsh as string])
     const program = [
