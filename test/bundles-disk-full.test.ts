@@ -2,30 +2,21 @@ import { randomBytes } from "node:crypto"
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { exportBundle } from "../src/bundles/export.js"
 import { importBundle } from "../src/bundles/import.js"
 import { openStore, type Store } from "../src/index.js"
 import { exportToBuffer, rowCounts, source } from "./support/bundles.js"
-import {
-  expectUnavailable,
-  listTree,
-  mountSmallDisk,
-  type SmallDisk,
-  settled,
-} from "./support/disk-full.js"
+import { expectUnavailable, listTree, settled, useSmallDisk } from "./support/disk-full.js"
 
 const MiB = 1024 * 1024
-let disk: SmallDisk
+const disk = useSmallDisk(6)
 let scratch: string
 
 beforeAll(() => {
-  disk = mountSmallDisk(6)
   scratch = mkdtempSync(join(tmpdir(), "agentstore-bundles-full-"))
 })
-afterEach(() => disk.clear())
 afterAll(() => {
-  disk.unmount()
   rmSync(scratch, { recursive: true, force: true })
 })
 

@@ -5,27 +5,22 @@ import { type ImportOptions, importBundle } from "../src/bundles/import.js"
 import { checkBundlePath } from "../src/bundles/records.js"
 import { openStore, type Store } from "../src/index.js"
 import { exportToBuffer, rowCounts, seedVaried, source } from "./support/bundles.js"
+import { craft as craftBundle, type Line } from "./support/craft.js"
 
 let store: Store
 let lines: Record<string, unknown>[]
 
-/** A bundle with a correct checksum and counts around `records` (the header may be overridden). */
+/**
+ * A bundle with a correct checksum and counts around `records`; `header` overrides fields of the
+ * header line, and counts given there are claimed in the header only.
+ */
 function craft(records: Record<string, unknown>[], header: Record<string, unknown> = {}): Buffer {
-  const counts = {
-    session: 0,
-    message: 0,
-    event: 0,
-    tool: 0,
-    plan: 0,
-    change: 0,
-    artifact: 0,
-    blob: 0,
-  }
-  for (const r of records) if ((r.type as string) in counts) counts[r.type as keyof typeof counts]++
-  const head = { ...(lines[0] as object), counts, ...header }
-  const body = [head, ...records].map((l) => `${JSON.stringify(l)}\n`).join("")
-  const sha256 = createHash("sha256").update(body).digest("hex")
-  return Buffer.from(`${body}${JSON.stringify({ type: "trailer", counts, sha256 })}\n`)
+  const { counts, ...fields } = header
+  return craftBundle(
+    { ...lines[0], ...fields },
+    records as unknown as Line[],
+    counts as Record<string, number> | undefined,
+  )
 }
 
 async function rejected(bytes: Buffer, reason: string, options: ImportOptions = {}): Promise<void> {

@@ -1,18 +1,17 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { openStore } from "../src/index.js"
 import { agentstore } from "./support/cli.js"
-import { listTree, mountSmallDisk, type SmallDisk } from "./support/disk-full.js"
+import { listTree, useSmallDisk } from "./support/disk-full.js"
 
-let disk: SmallDisk
+const disk = useSmallDisk(6)
 let dir: string
 const run = (args: string[], env: Record<string, string> = {}) =>
   agentstore(["--store", "./store", ...args], { cwd: dir, env })
 
 beforeAll(async () => {
-  disk = mountSmallDisk(6)
   dir = mkdtempSync(join(tmpdir(), "agentstore-cli-full-"))
   const store = await openStore(join(dir, "store"))
   const session = await store.sessions.create({ agent: "a" })
@@ -22,9 +21,7 @@ beforeAll(async () => {
   await store.close()
   expect((await run(["export", "-o", "bundle.ndjson"])).code).toBe(0)
 })
-afterEach(() => disk.clear())
 afterAll(() => {
-  disk.unmount()
   rmSync(dir, { recursive: true, force: true })
 })
 

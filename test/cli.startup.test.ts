@@ -1,25 +1,18 @@
 import { spawnSync } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { BIN } from "./support/cli.js"
+import { importLog } from "./support/imports.js"
 
-const HOOKS = join(import.meta.dirname, "support", "record-imports.mjs")
 let dir: string
 
 const LIBRARY = join(import.meta.dirname, "..", "dist", "index.js")
 
 /** The modules (dist/…, node_modules/…, node:…) a fresh `node nodeArgs` process loads. */
 function loadedBy(nodeArgs: string[]): string[] {
-  const log = join(dir, `imports-${Math.random().toString(36).slice(2)}.log`)
-  const r = spawnSync(process.execPath, ["--import", HOOKS, ...nodeArgs], {
-    cwd: dir,
-    env: { ...process.env, IMPORT_LOG: log, AGENTSTORE_URL: "" },
-    encoding: "utf8",
-  })
-  expect(r.status, r.stderr).toBe(0)
-  return readFileSync(log, "utf8")
+  return importLog(nodeArgs, { cwd: dir, env: { AGENTSTORE_URL: "" } })
     .split("\n")
     .filter((u) => u.startsWith("file:") || u.startsWith("node:"))
     .map((u) => u.replace(/^.*\/(dist|node_modules)\//, "$1/"))

@@ -2,27 +2,13 @@ import { createHash, randomBytes } from "node:crypto"
 import { readdirSync } from "node:fs"
 import { join } from "node:path"
 import Database from "better-sqlite3"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { createFsBlobStore } from "../src/artifacts/fs-blob-store.js"
 import { openStore } from "../src/index.js"
-import {
-  expectUnavailable,
-  listTree,
-  mountSmallDisk,
-  type SmallDisk,
-  settled,
-} from "./support/disk-full.js"
+import { expectUnavailable, listTree, settled, useSmallDisk } from "./support/disk-full.js"
 
 const MiB = 1024 * 1024
-let disk: SmallDisk
-
-beforeAll(() => {
-  disk = mountSmallDisk(6)
-})
-afterEach(() => disk.clear())
-afterAll(() => {
-  disk.unmount()
-})
+const disk = useSmallDisk(6)
 
 describe("R4: disk full — filesystem blobs", () => {
   it("a 10 MiB put onto a 6 MiB disk fails with UnavailableError and stores nothing", async () => {

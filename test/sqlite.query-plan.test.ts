@@ -1,46 +1,12 @@
-import type Database from "better-sqlite3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { Connection } from "../src/backends/sqlite/connection.js"
 import { createSqliteBackend, createStore, manualClock, type Store } from "../src/index.js"
+import { recordReads, selectPlans } from "./support/query-plan.js"
 
-/** The SQL and arguments of every read statement the store runs, captured at the driver. */
-const seen: { sql: string; args: unknown[]; db: Database.Database }[] = []
-const prepare = Connection.prototype.prepare
-beforeAll(() => {
-  Connection.prototype.prepare = function (this: Connection, sql: string) {
-    const statement = prepare.call(this, sql)
-    const db = this.db
-    const record =
-      (method: "all" | "get") =>
-      (...args: unknown[]) => {
-        seen.push({ sql, args, db })
-        return (statement[method] as (...a: unknown[]) => unknown).apply(statement, args)
-      }
-    const wrapped = { all: record("all"), get: record("get") }
-    return new Proxy(statement, {
-      get: (target, key) =>
-        key === "all" || key === "get"
-          ? wrapped[key]
-          : typeof Reflect.get(target, key) === "function"
-            ? (Reflect.get(target, key) as (...a: unknown[]) => unknown).bind(target)
-            : Reflect.get(target, key),
-    })
-  }
-})
-afterAll(() => {
-  Connection.prototype.prepare = prepare
-})
+const seen = recordReads()
 
 /** The query plans of the statements `run` issues against `table`. */
 async function plans(table: string, run: () => Promise<unknown>): Promise<string[]> {
-  seen.length = 0
-  await run()
-  const out: string[] = []
-  for (const { sql, args, db } of seen) {
-    if (!new RegExp(`FROM ${table}\\b`).test(sql) || !/^\s*SELECT/i.test(sql)) continue
-    const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]
-    out.push(rows.map((r) => r.detail).join(" | "))
-  }
+  const out = await selectPlans(seen, table, run)
   expect(out.length, `no SELECT on ${table} was issued`).toBeGreaterThan(0)
   return out
 }

@@ -1,26 +1,11 @@
-import { spawnSync } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { afterAll, expect, it } from "vitest"
-
-const root = join(import.meta.dirname, "..", "..")
-const HOOKS = join(root, "test", "support", "record-imports.mjs")
-const dir = mkdtempSync(join(tmpdir(), "agentstore-ai-sdk-load-"))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+import { expect, it } from "vitest"
+import { scriptImportLog } from "../support/imports.js"
 
 const FRAMEWORKS = /node_modules\/(ai|@ai-sdk\/[^/]+|@openai\/agents[^/]*|@langchain\/[^/]+)\//
 
 /** The framework packages a fresh process loads while running `script` (which imports dist/). */
 function frameworksLoaded(script: string): string[] {
-  const log = join(dir, `imports-${Math.random().toString(36).slice(2)}.log`)
-  const r = spawnSync(process.execPath, ["--import", HOOKS, "--input-type=module", "-e", script], {
-    cwd: root,
-    env: { ...process.env, IMPORT_LOG: log },
-    encoding: "utf8",
-  })
-  expect(r.status, r.stderr).toBe(0)
-  const names = readFileSync(log, "utf8")
+  const names = scriptImportLog(script)
     .split("\n")
     .map((url) => FRAMEWORKS.exec(url)?.[1])
     .filter((name): name is string => name !== undefined)

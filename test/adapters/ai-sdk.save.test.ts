@@ -1,33 +1,14 @@
 import { randomUUID } from "node:crypto"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import type { UIMessage } from "ai"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { createChatStore } from "../../src/adapters/ai-sdk/index.js"
-import { openStore, type Store } from "../../src/index.js"
-import { dropSchema, freshSchema, PG_URL, pgAvailable } from "../support/postgres.js"
+import type { Store } from "../../src/index.js"
+import { storeTargets } from "../support/store-targets.js"
 
-type Target = { name: string; open(): Promise<Store>; cleanup(): Promise<void> }
-
-const dir = mkdtempSync(join(tmpdir(), "agentstore-ai-sdk-save-"))
-const schema = freshSchema()
-const targets: Target[] = [
-  {
-    name: "sqlite file",
-    open: () => openStore(`sqlite:${join(dir, "chats.db")}`),
-    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-  },
-]
-if (pgAvailable) {
-  targets.push({
-    name: "postgres",
-    open: () => openStore(`${PG_URL}?schema=${schema}`),
-    cleanup: () => dropSchema(schema),
-  })
-} else {
-  it.skip("ai-sdk saves on postgres (the test server is unreachable)", () => {})
-}
+const targets = storeTargets(
+  "ai-sdk-save",
+  "ai-sdk saves on postgres (the test server is unreachable)",
+)
 
 const WRITES = new Set(["append", "appendMany", "truncate", "pop", "replace"])
 

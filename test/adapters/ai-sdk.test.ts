@@ -1,7 +1,4 @@
 import { randomUUID } from "node:crypto"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import {
   convertToModelMessages,
   createIdGenerator,
@@ -15,9 +12,9 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { z } from "zod"
 import { createChatStore } from "../../src/adapters/ai-sdk/index.js"
-import { openStore, type Store } from "../../src/index.js"
+import type { Store } from "../../src/index.js"
 import { drain, scriptedModel, textTurn, toolTurn } from "../support/ai-sdk.js"
-import { dropSchema, freshSchema, PG_URL, pgAvailable } from "../support/postgres.js"
+import { storeTargets } from "../support/store-targets.js"
 
 const tools = {
   weather: tool({
@@ -28,26 +25,10 @@ const tools = {
 }
 const metadataSchema = z.object({ turn: z.number() })
 
-type Target = { name: string; open(): Promise<Store>; cleanup(): Promise<void> }
-
-const dir = mkdtempSync(join(tmpdir(), "agentstore-ai-sdk-"))
-const schema = freshSchema()
-const targets: Target[] = [
-  {
-    name: "sqlite file",
-    open: () => openStore(`sqlite:${join(dir, "chats.db")}`),
-    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-  },
-]
-if (pgAvailable) {
-  targets.push({
-    name: "postgres",
-    open: () => openStore(`${PG_URL}?schema=${schema}`),
-    cleanup: () => dropSchema(schema),
-  })
-} else {
-  it.skip("ai-sdk adapter on postgres (the test server is unreachable)", () => {})
-}
+const targets = storeTargets(
+  "ai-sdk",
+  "ai-sdk adapter on postgres (the test server is unreachable)",
+)
 
 /** Message ids are unique in a namespace, so every test uses its own. */
 let prefix = ""

@@ -1,51 +1,14 @@
 import type { RunnableConfig } from "@langchain/core/runnables"
 import { emptyCheckpoint, uuid6 } from "@langchain/langgraph-checkpoint"
-import type Database from "better-sqlite3"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { AgentStoreSaver } from "../../src/adapters/langgraph/index.js"
-import { Connection } from "../../src/backends/sqlite/connection.js"
 import { createSqliteBackend, createStore, type Store } from "../../src/index.js"
+import { recordReads, selectPlans } from "../support/query-plan.js"
 
-/** Every read statement on `events`, with its arguments, captured at the driver. */
-const seen: { sql: string; args: unknown[]; db: Database.Database }[] = []
-const prepare = Connection.prototype.prepare
-beforeAll(() => {
-  Connection.prototype.prepare = function (this: Connection, sql: string) {
-    const statement = prepare.call(this, sql)
-    const db = this.db
-    const record =
-      (method: "all" | "get") =>
-      (...args: unknown[]) => {
-        seen.push({ sql, args, db })
-        return (statement[method] as (...a: unknown[]) => unknown).apply(statement, args)
-      }
-    const wrapped = { all: record("all"), get: record("get") }
-    return new Proxy(statement, {
-      get: (target, key) =>
-        key === "all" || key === "get"
-          ? wrapped[key]
-          : typeof Reflect.get(target, key) === "function"
-            ? (Reflect.get(target, key) as (...a: unknown[]) => unknown).bind(target)
-            : Reflect.get(target, key),
-    })
-  }
-})
-afterAll(() => {
-  Connection.prototype.prepare = prepare
-})
+const seen = recordReads()
 
 /** The plans of the SELECTs on `events` that `run` issues. */
-async function plans(run: () => Promise<unknown>): Promise<string[]> {
-  seen.length = 0
-  await run()
-  return seen
-    .filter(({ sql }) => /^\s*SELECT/i.test(sql) && /FROM events\b/.test(sql))
-    .map(({ sql, args, db }) =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[])
-        .map((r) => r.detail)
-        .join(" | "),
-    )
-}
+const plans = (run: () => Promise<unknown>) => selectPlans(seen, "events", run)
 
 let store: Store
 let saver: AgentStoreSaver

@@ -1,12 +1,12 @@
-import { execFileSync, spawnSync } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { execFileSync } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { packagesIn, scriptImportLog } from "../support/imports.js"
 import { dropSchema, freshSchema, PG_URL, pgAvailable } from "../support/postgres.js"
 
 const root = join(import.meta.dirname, "..", "..")
-const HOOKS = join(root, "test", "support", "record-imports.mjs")
 const EXAMPLE = join(root, "examples", "openai-agents.mjs")
 const CLI = join(root, "dist", "cli", "main.js")
 let dir: string
@@ -18,19 +18,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 /** The frameworks and drivers among the packages a fresh process loaded running `script`. */
 function loadedPackages(script: string): string[] {
-  const log = join(dir, `imports-${Math.random().toString(36).slice(2)}.log`)
-  const r = spawnSync(process.execPath, ["--import", HOOKS, "--input-type=module", "-e", script], {
-    cwd: root,
-    env: { ...process.env, IMPORT_LOG: log },
-    encoding: "utf8",
-  })
-  expect(r.status, r.stderr).toBe(0)
-  const names = readFileSync(log, "utf8")
-    .split("\n")
-    .map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1])
-    .filter((name): name is string => name !== undefined)
   const watched = /^(@openai\/|ai$|@ai-sdk\/|@langchain\/|pg$|openai$|zod$)/
-  return [...new Set(names)].filter((name) => watched.test(name)).sort()
+  return packagesIn(scriptImportLog(script)).filter((name) => watched.test(name))
 }
 
 it("importing agentstore loads no framework; the adapter loads only its own", () => {

@@ -1,23 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import type { DrilldownSelector } from "../../src/artifacts/drilldown.js"
-import { openStore, type Store } from "../../src/index.js"
+import { blobStores } from "../support/blob-stores.js"
 
-let dir: string
-let stores: [string, Store][]
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "drill-"))
-  stores = [
-    ["fs", await openStore(dir)],
-    ["database", await openStore(":memory:")],
-  ]
-})
-afterAll(async () => {
-  for (const [, store] of stores) await store.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+const stores = blobStores("drill")
 
 /** Runs one drilldown on every blob store and checks they agree; returns the result. */
 async function drill(data: string | Uint8Array, mediaType: string, selector: DrilldownSelector) {

@@ -1,25 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { monitorEventLoopDelay } from "node:perf_hooks"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { GREP_LIMITS } from "../../src/artifacts/grep-worker.js"
 import { grepLines } from "../../src/artifacts/select-grep.js"
-import { openStore, type Store } from "../../src/index.js"
+import type { Store } from "../../src/index.js"
+import { blobStores } from "../support/blob-stores.js"
 
-let dir: string
-let stores: [string, Store][]
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "grep-redos-"))
-  stores = [
-    ["fs", await openStore(dir)],
-    ["database", await openStore(":memory:")],
-  ]
-})
-afterAll(async () => {
-  for (const [, store] of stores) await store.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+const stores = blobStores("grep-redos")
 
 /** Documented bound: a grep whose matching stalls for 2 s on one piece of content fails typed. */
 const SETTLE_MS = GREP_LIMITS.stallMs + 4_000

@@ -30,11 +30,13 @@ export function copyRecords(records: readonly Line[]): Line[] {
 
 /**
  * A bundle around `records` with the right counts and a correct SHA-256: what an attacker who
- * knows the format writes. A `Buffer` is a raw line (for bytes JSON cannot hold).
+ * knows the format writes. A `Buffer` is a raw line (for bytes JSON cannot hold). `claimed`, when
+ * given, replaces the counts in the header only (the trailer keeps the true ones).
  */
 export function craft(
   header: Record<string, unknown>,
   records: readonly (Line | Buffer)[],
+  claimed?: Record<string, number>,
 ): Buffer {
   const counts: Record<string, number> = {
     session: 0,
@@ -52,7 +54,7 @@ export function craft(
     if (type in counts) counts[type] = (counts[type] ?? 0) + 1
   }
   const body = Buffer.concat(
-    [Buffer.from(JSON.stringify({ ...header, counts })), ...raw].flatMap((l) => [
+    [Buffer.from(JSON.stringify({ ...header, counts: claimed ?? counts })), ...raw].flatMap((l) => [
       l,
       Buffer.from("\n"),
     ]),

@@ -12,7 +12,7 @@ import {
 } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { expect } from "vitest"
+import { afterAll, afterEach, beforeAll, expect } from "vitest"
 import { isAgentStoreError } from "../../src/core/errors.js"
 
 /** A small real filesystem (tmpfs) that a test fills up to make writes fail with `ENOSPC`. */
@@ -62,6 +62,33 @@ export function mountSmallDisk(megabytes = 6): SmallDisk {
       execFileSync("umount", [dir])
       rmSync(dir, { recursive: true, force: true })
     },
+  }
+}
+
+/**
+ * A small disk for the whole test file: mounted in `beforeAll`, emptied after each test, unmounted
+ * in `afterAll`. Call at the top level of a test file; use the result inside tests.
+ */
+export function useSmallDisk(megabytes = 6): SmallDisk {
+  let disk: SmallDisk | undefined
+  const mounted = (): SmallDisk => {
+    if (!disk) throw new Error("the small disk is mounted in beforeAll")
+    return disk
+  }
+  beforeAll(() => {
+    disk = mountSmallDisk(megabytes)
+  })
+  afterEach(() => mounted().clear())
+  afterAll(() => mounted().unmount())
+  return {
+    get dir() {
+      return mounted().dir
+    },
+    fill: (leaveBytes) => mounted().fill(leaveBytes),
+    free: () => mounted().free(),
+    available: () => mounted().available(),
+    clear: () => mounted().clear(),
+    unmount: () => mounted().unmount(),
   }
 }
 

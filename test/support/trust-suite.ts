@@ -21,6 +21,16 @@ export interface TrustTarget {
 
 const ns = (prefix: string) => `${prefix}-${randomBytes(4).toString("hex")}`
 
+/** A journal change deleting the workspace's `victim.txt`, as a hostile journal carries. */
+const DELETE_VICTIM = {
+  path: "victim.txt",
+  op: "delete",
+  oldPath: null,
+  beforeSha256: sha256("precious\n"),
+  afterSha256: null,
+  mode: null,
+}
+
 async function failure(promise: Promise<unknown>): Promise<AgentStoreError> {
   return promise.then(
     () => {
@@ -104,14 +114,7 @@ export function trustSuite(target: TrustTarget): void {
       const journal = {
         workspace: await realpath(ws),
         changes: [
-          {
-            path: "victim.txt",
-            op: "delete",
-            oldPath: null,
-            beforeSha256: sha256("precious\n"),
-            afterSha256: null,
-            mode: null,
-          },
+          DELETE_VICTIM,
           {
             path: "evil.sh",
             op: "create",
@@ -330,16 +333,7 @@ export function trustSuite(target: TrustTarget): void {
       const { view, plan } = await seeded()
       const journal = JSON.stringify({
         workspace: await realpath(ws),
-        changes: [
-          {
-            path: "victim.txt",
-            op: "delete",
-            oldPath: null,
-            beforeSha256: sha256("precious\n"),
-            afterSha256: null,
-            mode: null,
-          },
-        ],
+        changes: [DELETE_VICTIM],
       })
       const backend = view.backend
       await backend.updatePlan(view.namespace, plan.id, () => ({ apply_journal: journal }))

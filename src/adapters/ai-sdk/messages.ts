@@ -6,6 +6,7 @@ import {
   type Message,
   ValidationError,
 } from "../../index.js"
+import { canonical } from "../canonical.js"
 
 /** The roles a UI message may have; they are stored as the message's role unchanged. */
 const UI_ROLES = new Set(["system", "user", "assistant"])
@@ -76,16 +77,6 @@ export function sameStored(stored: Message, wanted: StoredUiMessage): boolean {
     canonical(stored.metadata[UI_FIELDS_KEY] ?? null) ===
       canonical(wanted.metadata[UI_FIELDS_KEY] ?? null)
   )
-}
-
-/** JSON text with object keys sorted, so equal values compare equal whatever their key order. */
-export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== "object" || Array.isArray(v)) return v
-    const sorted: Record<string, unknown> = {}
-    for (const key of Object.keys(v).sort()) sorted[key] = (v as Record<string, unknown>)[key]
-    return sorted
-  })
 }
 
 function definedFields(rest: Record<string, unknown>): Record<string, unknown> {

@@ -13,9 +13,10 @@ import {
   type Store,
   ValidationError,
 } from "../../index.js"
+import { canonical } from "../canonical.js"
 import { readMessages } from "./history.js"
 import { itemToMessage, messageToItem } from "./items.js"
-import { applyTransaction, canonical } from "./transactions.js"
+import { applyTransaction } from "./transactions.js"
 
 /** Options for `createOpenAIAgentsSession`. */
 export interface OpenAIAgentsSessionOptions {

@@ -8,6 +8,7 @@ import {
   type Store,
   ValidationError,
 } from "../../index.js"
+import { canonical } from "../canonical.js"
 import { readMessages } from "./history.js"
 import { itemToMessage, messageToItem, type OperationMark, operationOf } from "./items.js"
 
@@ -151,14 +152,4 @@ function itemList(field: string, value: unknown): AgentInputItem[] {
     value.every((item) => item !== null && typeof item === "object" && !Array.isArray(item))
   if (!ok) throw new ValidationError(`transaction.${field}`, "must be an array of items")
   return value as AgentInputItem[]
-}
-
-/** JSON with sorted keys and no `undefined` members: equal for structurally equal items. */
-export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== "object" || Array.isArray(v)) return v
-    const sorted: Record<string, unknown> = {}
-    for (const key of Object.keys(v).sort()) sorted[key] = (v as Record<string, unknown>)[key]
-    return sorted
-  })
 }

@@ -1,15 +1,11 @@
-import type { Backend, EventSummaryRow } from "../../core/backend.js"
+import type { EventSummaryRow } from "../../core/backend.js"
+import type { EventOps } from "../../core/domain-ops.js"
 import { ConflictError, ValidationError } from "../../core/errors.js"
 import { EVENT_CONTENT_COLUMNS, type EventRow, sameColumns } from "../../core/rows.js"
 import { checkOneNamespace } from "../../core/validation.js"
 import { columnList, EVENT_COLUMNS, EVENT_INSERT_COLUMNS } from "../sql/columns.js"
 import { and, eventWhere, render, whereNamespace } from "../sql/where.js"
 import { type Connection, numbered, violatedConstraint } from "./connection.js"
-
-type EventOps = Pick<
-  Backend,
-  "appendEvents" | "queryEvents" | "countEvents" | "summarizeEvents" | "getEvent" | "deleteEvents"
->
 
 const COLUMNS = `cursor::text AS cursor, ${columnList(EVENT_INSERT_COLUMNS)}`
 const INSERTED = columnList(EVENT_COLUMNS)

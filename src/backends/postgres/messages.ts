@@ -1,20 +1,9 @@
-import type { Backend } from "../../core/backend.js"
+import type { MessageOps } from "../../core/domain-ops.js"
 import { ConflictError } from "../../core/errors.js"
 import { checkReplace } from "../../core/message-replace.js"
 import { MESSAGE_CONTENT_COLUMNS, type MessageRow, sameColumns } from "../../core/rows.js"
 import { columnList, MESSAGE_COLUMNS } from "../sql/columns.js"
 import { type Connection, violatedConstraint } from "./connection.js"
-
-type MessageOps = Pick<
-  Backend,
-  | "appendMessages"
-  | "listMessages"
-  | "getMessage"
-  | "countMessages"
-  | "truncateMessages"
-  | "popMessage"
-  | "replaceMessages"
->
 
 const COLUMNS = columnList(MESSAGE_COLUMNS)
 

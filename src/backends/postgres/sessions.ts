@@ -1,14 +1,10 @@
-import type { Backend, SessionListSpec } from "../../core/backend.js"
+import type { SessionListSpec } from "../../core/backend.js"
+import type { SessionOps } from "../../core/domain-ops.js"
 import { ConflictError } from "../../core/errors.js"
 import type { SessionRow } from "../../core/rows.js"
 import { columnList, SESSION_COLUMNS } from "../sql/columns.js"
 import { keysetAfter, render, type SqlDialect, sessionWhere, type Where } from "../sql/where.js"
 import { type Connection, numbered, violatedConstraint } from "./connection.js"
-
-type SessionOps = Pick<
-  Backend,
-  "insertSession" | "getSession" | "listSessions" | "updateSession" | "deleteSession"
->
 
 /**
  * Makes stored JSON text parseable by PostgreSQL's `json` functions, which refuse `\u0000` and

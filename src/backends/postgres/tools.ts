@@ -1,14 +1,9 @@
-import type { Backend } from "../../core/backend.js"
+import type { ToolOps } from "../../core/domain-ops.js"
 import { ConflictError, ValidationError } from "../../core/errors.js"
 import { sameColumns, TOOL_CONTENT_COLUMNS, type ToolRow } from "../../core/rows.js"
 import { columnList, TOOL_COLUMNS as NAMES } from "../sql/columns.js"
 import { render, toolWhere } from "../sql/where.js"
 import { type Connection, numbered, violatedConstraint } from "./connection.js"
-
-type ToolOps = Pick<
-  Backend,
-  "insertTool" | "getTool" | "updateTool" | "listTools" | "deleteToolsByPlan"
->
 
 const COLUMNS = columnList(NAMES)
 const VALUES = NAMES.map((_, i) => `$${i + 1}`).join(", ")

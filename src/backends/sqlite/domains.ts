@@ -4,28 +4,11 @@
  * maintenance code.
  */
 import type { ArtifactOps, BlobOps } from "../../core/artifact-backend.js"
-import type { Backend, MaintenanceOps } from "../../core/backend.js"
+import type { MaintenanceOps } from "../../core/backend.js"
 import type { ChangesetOps } from "../../core/changeset-rows.js"
+import type { EventOps, MessageOps, SessionOps, ToolOps } from "../../core/domain-ops.js"
 import { createOpsLoader } from "../../core/lazy-ops.js"
 import type { Connection } from "./connection.js"
-
-type Ops<K extends keyof Backend> = Pick<Backend, K>
-type SessionOps = Ops<
-  "insertSession" | "getSession" | "listSessions" | "updateSession" | "deleteSession"
->
-type MessageOps = Ops<
-  | "appendMessages"
-  | "listMessages"
-  | "getMessage"
-  | "countMessages"
-  | "truncateMessages"
-  | "popMessage"
-  | "replaceMessages"
->
-type EventOps = Ops<
-  "appendEvents" | "queryEvents" | "countEvents" | "summarizeEvents" | "getEvent" | "deleteEvents"
->
-type ToolOps = Ops<"insertTool" | "getTool" | "updateTool" | "listTools" | "deleteToolsByPlan">
 
 /** Every domain operation of a SQLite backend over `conn`. */
 export type SqliteDomains = SessionOps &

@@ -1,4 +1,5 @@
-import type { Backend, EventQuerySpec, EventSummaryRow } from "../../core/backend.js"
+import type { EventQuerySpec, EventSummaryRow } from "../../core/backend.js"
+import type { EventOps } from "../../core/domain-ops.js"
 import { ConflictError, ValidationError } from "../../core/errors.js"
 import { EVENT_CONTENT_COLUMNS, type EventRow, sameColumns } from "../../core/rows.js"
 import { checkOneNamespace } from "../../core/validation.js"
@@ -7,11 +8,6 @@ import { and, eventWhere, render, type Where, whereNamespace } from "../sql/wher
 import type { Connection } from "./connection.js"
 import { sqliteCode } from "./errors.js"
 import { sqliteDialect } from "./sessions.js"
-
-type EventOps = Pick<
-  Backend,
-  "appendEvents" | "queryEvents" | "countEvents" | "summarizeEvents" | "getEvent" | "deleteEvents"
->
 
 const COLUMNS = columnList(EVENT_COLUMNS)
 const INSERT = `INSERT INTO events (${columnList(EVENT_INSERT_COLUMNS)})

@@ -1,4 +1,5 @@
-import type { Backend, SessionListSpec } from "../../core/backend.js"
+import type { SessionListSpec } from "../../core/backend.js"
+import type { SessionOps } from "../../core/domain-ops.js"
 import { ConflictError } from "../../core/errors.js"
 import type { SessionRow } from "../../core/rows.js"
 import { columnList, SESSION_COLUMNS } from "../sql/columns.js"
@@ -6,11 +7,6 @@ import { keysetAfter, render, type SqlDialect, sessionWhere, type Where } from "
 import type { Connection } from "./connection.js"
 import { mapSqliteError } from "./errors.js"
 import { updateRow } from "./update-row.js"
-
-type SessionOps = Pick<
-  Backend,
-  "insertSession" | "getSession" | "listSessions" | "updateSession" | "deleteSession"
->
 
 /** SQLite's way of comparing a top-level metadata value. */
 export const sqliteDialect: SqlDialect = {

@@ -1,4 +1,4 @@
-import type { Backend } from "../../core/backend.js"
+import type { ToolOps } from "../../core/domain-ops.js"
 import { ConflictError, ValidationError } from "../../core/errors.js"
 import { sameColumns, TOOL_CONTENT_COLUMNS, type ToolRow } from "../../core/rows.js"
 import { columnList, namedParams, TOOL_COLUMNS } from "../sql/columns.js"
@@ -6,11 +6,6 @@ import { render, toolWhere } from "../sql/where.js"
 import type { Connection } from "./connection.js"
 import { sqliteCode } from "./errors.js"
 import { updateRow } from "./update-row.js"
-
-type ToolOps = Pick<
-  Backend,
-  "insertTool" | "getTool" | "updateTool" | "listTools" | "deleteToolsByPlan"
->
 
 const COLUMNS = columnList(TOOL_COLUMNS)
 const VALUES = namedParams(TOOL_COLUMNS)
