@@ -9,9 +9,14 @@ const CONTROL_BUT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 /** Largest page any list call returns. */
 export const MAX_LIMIT = 1000
 
+/** True when `value` is a valid id (see `checkId`). */
+export function isId(value: unknown): value is string {
+  return typeof value === "string" && ID_PATTERN.test(value)
+}
+
 /** A caller-supplied or stored id: 1–200 characters of `A-Z a-z 0-9 _ . : @ + = -`. */
 export function checkId(field: string, value: unknown): string {
-  if (typeof value !== "string" || !ID_PATTERN.test(value)) {
+  if (!isId(value)) {
     throw new ValidationError(
       field,
       "must be 1-200 characters of letters, digits and _ . : @ + = - (not starting with a symbol)",

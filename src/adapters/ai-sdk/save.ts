@@ -88,7 +88,7 @@ async function writeTail(
   const last = stored[stored.length - 1]
   let sequence = keep === 0 ? 0 : (stored[keep - 1] as Message).sequence
   for (let i = 0; i === 0 || i < tail.length; i += max) {
-    const batch = tail.slice(i, i + max).map(toInput)
+    const batch: MessageInput[] = tail.slice(i, i + max)
     if (i === 0 && last && keep < stored.length) {
       const fence = { expectedSequence: last.sequence, expectedLastId: last.id }
       await store.messages.replace(chatId, sequence, batch, fence)
@@ -174,15 +174,6 @@ function commonPrefix(stored: Message[], desired: StoredUiMessage[]): number {
 }
 
 function asStored(message: Message): StoredUiMessage {
-  return {
-    id: message.id,
-    role: message.role,
-    content: message.content,
-    metadata: message.metadata,
-  }
-}
-
-function toInput(message: StoredUiMessage): MessageInput {
   return {
     id: message.id,
     role: message.role,

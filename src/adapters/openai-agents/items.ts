@@ -1,4 +1,5 @@
 import type { AgentInputItem } from "@openai/agents-core"
+import { isId } from "../../core/validation.js"
 import {
   IntegrityError,
   type Json,
@@ -26,7 +27,6 @@ interface ItemMeta {
 }
 
 const MESSAGE_ROLES = new Set(["user", "assistant", "system", "developer"])
-const ID_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._:@+=-]{0,199}$/
 
 /** The field whose value reads best in a transcript, per item type. */
 function bodyField(item: JsonObject): string | null {
@@ -77,7 +77,7 @@ export function itemToMessage(item: AgentInputItem, op?: OperationMark): Message
   }
   const name = nameOf(record)
   if (name !== undefined) message.name = name
-  if (typeof record.callId === "string" && ID_PATTERN.test(record.callId)) {
+  if (isId(record.callId)) {
     message.toolCallId = record.callId
   }
   return message
