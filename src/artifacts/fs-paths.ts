@@ -93,15 +93,20 @@ export function isCode(error: unknown, ...codes: string[]): boolean {
   return typeof code === "string" && codes.includes(code)
 }
 
+/** Codes of a full disk: no space, a quota, a file-size limit. */
+export const DISK_FULL_CODES = ["ENOSPC", "EDQUOT", "EFBIG"] as const
+/** Codes of a file system that cannot be written. */
+export const UNUSABLE_CODES = ["EACCES", "EPERM", "EROFS", "EIO"] as const
+
 /** Maps filesystem errors to store errors (disk full → `UnavailableError`, symlink → `IntegrityError`). */
 export function ioError(error: unknown, path: string): unknown {
-  if (isCode(error, "ENOSPC", "EDQUOT")) {
+  if (isCode(error, ...DISK_FULL_CODES)) {
     return new UnavailableError("the disk is full; the blob was not stored", { path }, error)
   }
   if (isCode(error, "ELOOP", "EMLINK")) {
     return new IntegrityError("a blob path is a symlink; it is not followed", { path }, error)
   }
-  if (isCode(error, "EACCES", "EPERM", "EROFS", "EIO")) {
+  if (isCode(error, ...UNUSABLE_CODES)) {
     return new UnavailableError(
       `the blob store cannot be used: ${(error as Error).message}`,
       { path },

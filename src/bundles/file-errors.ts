@@ -1,7 +1,5 @@
+import { DISK_FULL_CODES, isCode, UNUSABLE_CODES } from "../artifacts/fs-paths.js"
 import { AgentStoreError, UnavailableError } from "../core/errors.js"
-
-const FULL = ["ENOSPC", "EDQUOT", "EFBIG"]
-const UNUSABLE = ["EACCES", "EPERM", "EROFS", "EIO"]
 
 /**
  * Maps a file-system error met while writing a bundle or import staging to a store error: a full
@@ -13,10 +11,10 @@ export function fileError(error: unknown, what: string): unknown {
   const code = (error as { code?: unknown })?.code
   if (typeof code !== "string") return error
   const details = { code, ...pathOf(error) }
-  if (FULL.includes(code)) {
+  if (isCode(error, ...DISK_FULL_CODES)) {
     return new UnavailableError(`the disk is full; ${what} was not written`, details, error)
   }
-  if (UNUSABLE.includes(code)) {
+  if (isCode(error, ...UNUSABLE_CODES)) {
     return new UnavailableError(`${what} cannot be written (${code})`, details, error)
   }
   return error

@@ -1,7 +1,7 @@
 import { checkHandle, checkMediaType } from "../artifacts/handles.js"
 import { checkMode, normalizePath, optionalPath } from "../changesets/paths.js"
 import type { ArtifactRow } from "../core/artifact-rows.js"
-import type { ChangeRow, PlanRow } from "../core/changeset-rows.js"
+import { type ChangeRow, PLAN_STATUSES, type PlanRow } from "../core/changeset-rows.js"
 import { decodeObject, encodeObject } from "../core/codec.js"
 import { ValidationError } from "../core/errors.js"
 import { iso } from "../core/rows.js"
@@ -175,8 +175,6 @@ export function planRow(ns: string, value: unknown): PlanRow {
     finished_at: finishedAt,
   }
 }
-
-const PLAN_STATUSES = ["executing", "ready", "applied", "cancelled", "failed"] as const
 
 /** What each op needs: `[before, after, oldPath]` present (true) or absent (false). */
 const OP_SHAPE: Record<ChangeRow["op"], [boolean, boolean, boolean]> = {

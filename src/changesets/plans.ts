@@ -1,5 +1,10 @@
 import type { BlobStore } from "../artifacts/blob-store.js"
-import type { ChangeRow, PlanListSpec, PlanRow } from "../core/changeset-rows.js"
+import {
+  type ChangeRow,
+  PLAN_STATUSES,
+  type PlanListSpec,
+  type PlanRow,
+} from "../core/changeset-rows.js"
 import type { StoreContext } from "../core/context.js"
 import { NotFoundError, ValidationError } from "../core/errors.js"
 import { decodePageToken, encodePageToken } from "../core/page-token.js"
@@ -292,13 +297,7 @@ function listSpec(query: ListPlansQuery): PlanListSpec {
   const sessionId = optionalId("sessionId", query.sessionId)
   if (sessionId !== null) spec.sessionId = sessionId
   if (query.status !== undefined) {
-    spec.status = checkEnum("status", query.status, [
-      "executing",
-      "ready",
-      "applied",
-      "cancelled",
-      "failed",
-    ])
+    spec.status = checkEnum("status", query.status, PLAN_STATUSES)
   }
   if (query.halfApplied !== undefined) {
     if (typeof query.halfApplied !== "boolean") {

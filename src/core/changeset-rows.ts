@@ -1,7 +1,10 @@
 import type { ChangeOp } from "../changesets/types.js"
 
+/** Every status a plan can have. */
+export const PLAN_STATUSES = ["executing", "ready", "applied", "cancelled", "failed"] as const
+
 /** Where a plan is in its life. */
-export type PlanStatus = "executing" | "ready" | "applied" | "cancelled" | "failed"
+export type PlanStatus = (typeof PLAN_STATUSES)[number]
 
 /** A plan as stored. Times are epoch ms. */
 export interface PlanRow {

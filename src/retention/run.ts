@@ -7,12 +7,6 @@ import { checkInt } from "../core/validation.js"
 import { countRun, type DomainCounts } from "./counters.js"
 import { type ResolvedPolicy, type RetentionPolicy, resolvePolicy } from "./policy.js"
 
-export {
-  type DomainCounts,
-  type RetentionCounters,
-  retentionCounters,
-} from "./counters.js"
-
 /** Options for one retention run. */
 export interface RetentionRunOptions {
   policy: RetentionPolicy
