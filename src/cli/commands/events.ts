@@ -1,5 +1,5 @@
 import type { Event, EventFilter } from "../../core/types.js"
-import { brief, num, oneLine, paint, printJson, table, truncate } from "../format.js"
+import { brief, num, oneLine, padVisible, paint, printJson, table, truncate } from "../format.js"
 import { moreHint } from "../hints.js"
 import type { CliArgs, CliCommand, CliIo, CliOption } from "../io.js"
 import { asFlags, intOption, listOption, pageLimit } from "../parse.js"
@@ -182,11 +182,6 @@ export const eventsTail: CliCommand = {
       return 0
     })
   },
-}
-
-function padVisible(text: string, width: number): string {
-  const visible = text.replace(/\u001b\[[0-9;]*m/g, "").length
-  return visible >= width ? text : text + " ".repeat(width - visible)
 }
 
 function tailPrinter(args: CliArgs, io: CliIo): (events: Event[]) => void {
