@@ -2,7 +2,7 @@ import type { Event, EventFilter } from "../../core/types.js"
 import { brief, num, oneLine, padVisible, paint, printJson, table, truncate } from "../format.js"
 import { moreHint } from "../hints.js"
 import type { CliArgs, CliCommand, CliIo, CliOption } from "../io.js"
-import { asFlags, intOption, listOption, pageLimit } from "../parse.js"
+import { asFlags, intOption, limitOption, listOption, pageLimit } from "../parse.js"
 import { withStore } from "../store.js"
 import { clock, timeHeader, zoned } from "../time.js"
 
@@ -80,7 +80,7 @@ export const eventsQuery: CliCommand = {
       description: "continue after this cursor (before it with --desc)",
     },
     { flags: "--after <cursor>", description: "old spelling of --cursor", hidden: true },
-    { flags: "--limit <n>", description: "most rows (1-1000)", default: "100" },
+    limitOption("100"),
     { flags: "--desc", description: "newest first" },
   ],
   async run(args, io) {
