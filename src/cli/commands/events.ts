@@ -1,6 +1,6 @@
 import type { Event, EventFilter } from "../../core/types.js"
 import { brief, num, oneLine, padVisible, paint, printJson, table, truncate } from "../format.js"
-import { moreHint } from "../hints.js"
+import { cursorHint } from "../hints.js"
 import type { CliArgs, CliCommand, CliIo, CliOption } from "../io.js"
 import { asFlags, intOption, limitOption, listOption, pageLimit } from "../parse.js"
 import { withStore } from "../store.js"
@@ -102,7 +102,7 @@ export const eventsQuery: CliCommand = {
     }
     if (page.events.length === 0) io.stdout.write("no events\n")
     else io.stdout.write(table(headers(io), rows(io, page.events)))
-    if (page.nextCursor) moreHint(io, args, ["--cursor", "--after"], ["--cursor", page.nextCursor])
+    if (page.nextCursor) cursorHint(io, args, page.nextCursor, ["--after"])
     return 0
   },
 }
