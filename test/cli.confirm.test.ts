@@ -64,6 +64,10 @@ describe("destructive commands ask on a terminal and need --yes without one", ()
 
   it("--yes goes ahead without asking", async () => {
     expect((await run("plan", "cancel", "demo-plan-1", "--yes")).code).toBe(0)
-    expect((await run("gc", "--events-per-session", "1", "-y")).code).toBe(0)
+    const plan = JSON.parse((await run("--json", "plan", "status", "demo-plan-1")).stdout)
+    expect(plan.plan.status).toBe("cancelled")
+    const gc = await run("gc", "--events-per-session", "1", "-y")
+    expect(gc.code).toBe(0)
+    expect(gc.stdout).toMatch(/^events\s+[1-9]/m)
   })
 })

@@ -28,13 +28,18 @@ function width(text: string): number {
   return [...text.replace(ANSI, "")].length
 }
 
+/** Pads `text` with spaces to `columns` visible characters (colour codes take no room). */
+export function padVisible(text: string, columns: number): string {
+  return text + " ".repeat(Math.max(0, columns - width(text)))
+}
+
 /** Aligned columns with a header row; cells are cut to `max` characters. */
 export function table(headers: string[], rows: string[][], max = 60): string {
   const cut = rows.map((row) => row.map((cell) => truncate(oneLine(cell), max)))
   const widths = headers.map((h, i) => Math.max(width(h), ...cut.map((r) => width(r[i] ?? ""))))
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => (i === cells.length - 1 ? c : c + " ".repeat((widths[i] ?? 0) - width(c))))
+      .map((c, i) => (i === cells.length - 1 ? c : padVisible(c, widths[i] ?? 0)))
       .join("  ")
       .trimEnd()
   return `${[line(headers), ...cut.map(line)].join("\n")}\n`

@@ -31,5 +31,10 @@ export function moreHint(io: CliIo, args: CliArgs, drop: string[], set: string[]
   io.stdout.write(`${paint(io, io.stdout, "dim", line)}\n`)
 }
 
-/** The flags a cursor-paged list uses: continue with `--cursor`. */
-export const CURSOR_FLAGS = ["--cursor"]
+/**
+ * The hint of a cursor-paged list: the command again with `--cursor <next>` in place of the
+ * `--cursor` given (and of any old spelling of it in `aliases`).
+ */
+export function cursorHint(io: CliIo, args: CliArgs, next: string, aliases: string[] = []): void {
+  moreHint(io, args, ["--cursor", ...aliases], ["--cursor", next])
+}

@@ -38,10 +38,15 @@ export function jsonOption(name: string, value: string): unknown {
   }
 }
 
+/** The `--limit` option of a list command (read it with `pageLimit`). */
+export function limitOption(defaultLimit: string): CliOption {
+  return { flags: "--limit <n>", description: "most rows (1-1000)", default: defaultLimit }
+}
+
 /** The `--limit` and `--cursor` options of a paged list command. */
 export function pageOptions(defaultLimit: string): CliOption[] {
   return [
-    { flags: "--limit <n>", description: "most rows (1-1000)", default: defaultLimit },
+    limitOption(defaultLimit),
     { flags: "--cursor <token>", description: "continue after a previous page" },
   ]
 }

@@ -2,7 +2,7 @@ import type { DrilldownSelector } from "../../artifacts/drilldown.js"
 import { ValidationError } from "../../core/errors.js"
 import { openInput } from "../files.js"
 import { bytes, fields, printJson, table } from "../format.js"
-import { CURSOR_FLAGS, moreHint } from "../hints.js"
+import { cursorHint } from "../hints.js"
 import type { CliCommand } from "../io.js"
 import { intOption, listOption, pageLimit, pageOptions } from "../parse.js"
 import { withStore } from "../store.js"
@@ -99,7 +99,7 @@ export const artifactsList: CliCommand = {
         ]),
       ),
     )
-    if (page.nextCursor) moreHint(io, args, CURSOR_FLAGS, ["--cursor", page.nextCursor])
+    if (page.nextCursor) cursorHint(io, args, page.nextCursor)
     return 0
   },
 }

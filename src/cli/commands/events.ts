@@ -1,8 +1,8 @@
 import type { Event, EventFilter } from "../../core/types.js"
-import { brief, num, oneLine, paint, printJson, table, truncate } from "../format.js"
-import { moreHint } from "../hints.js"
+import { brief, num, oneLine, padVisible, paint, printJson, table, truncate } from "../format.js"
+import { cursorHint } from "../hints.js"
 import type { CliArgs, CliCommand, CliIo, CliOption } from "../io.js"
-import { asFlags, intOption, listOption, pageLimit } from "../parse.js"
+import { asFlags, intOption, limitOption, listOption, pageLimit } from "../parse.js"
 import { withStore } from "../store.js"
 import { clock, timeHeader, zoned } from "../time.js"
 
@@ -80,7 +80,7 @@ export const eventsQuery: CliCommand = {
       description: "continue after this cursor (before it with --desc)",
     },
     { flags: "--after <cursor>", description: "old spelling of --cursor", hidden: true },
-    { flags: "--limit <n>", description: "most rows (1-1000)", default: "100" },
+    limitOption("100"),
     { flags: "--desc", description: "newest first" },
   ],
   async run(args, io) {
@@ -102,7 +102,7 @@ export const eventsQuery: CliCommand = {
     }
     if (page.events.length === 0) io.stdout.write("no events\n")
     else io.stdout.write(table(headers(io), rows(io, page.events)))
-    if (page.nextCursor) moreHint(io, args, ["--cursor", "--after"], ["--cursor", page.nextCursor])
+    if (page.nextCursor) cursorHint(io, args, page.nextCursor, ["--after"])
     return 0
   },
 }
@@ -182,11 +182,6 @@ export const eventsTail: CliCommand = {
       return 0
     })
   },
-}
-
-function padVisible(text: string, width: number): string {
-  const visible = text.replace(/\u001b\[[0-9;]*m/g, "").length
-  return visible >= width ? text : text + " ".repeat(width - visible)
 }
 
 function tailPrinter(args: CliArgs, io: CliIo): (events: Event[]) => void {

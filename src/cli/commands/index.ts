@@ -2,6 +2,14 @@ import type { CliCommand, CommandEntry, IdKind } from "../io.js"
 
 type Loader = () => Promise<CliCommand>
 
+/** Loads the module `load` imports and picks its command `key`. */
+function from<K extends string, M extends Record<K, CliCommand>>(
+  load: () => Promise<M>,
+  key: K,
+): Loader {
+  return async () => (await load())[key]
+}
+
 function entry(
   name: string,
   summary: string,
@@ -34,175 +42,152 @@ export const COMMANDS: CommandEntry[] = [
   entry(
     "init",
     "create the store and bring its schema up to date",
-    async () => (await import("./init.js")).initCommand,
+    from(() => import("./init.js"), "initCommand"),
     { creates: true },
   ),
   entry(
     "migrate",
     "show or change the schema version (going down asks, or needs --yes)",
-    async () => (await import("./migrate.js")).migrateCommand,
+    from(() => import("./migrate.js"), "migrateCommand"),
   ),
-  entry(
-    "sessions list",
-    "list sessions, newest first",
-    async () => (await sessions()).sessionsList,
-  ),
+  entry("sessions list", "list sessions, newest first", from(sessions, "sessionsList")),
   entry(
     "sessions show",
     "show one session with its usage and activity",
-    async () => (await sessions()).sessionsShow,
+    from(sessions, "sessionsShow"),
     { ids: "sessions", args: "<id>" },
   ),
-  entry(
-    "sessions rename",
-    "change a session's title",
-    async () => (await sessions()).sessionsRename,
-    {
-      ids: "sessions",
-      args: "<id> <title>",
-    },
-  ),
+  entry("sessions rename", "change a session's title", from(sessions, "sessionsRename"), {
+    ids: "sessions",
+    args: "<id> <title>",
+  }),
   entry(
     "sessions delete",
     "delete a session with its messages, events and tool invocations",
-    async () => (await sessions()).sessionsDelete,
+    from(sessions, "sessionsDelete"),
     { ids: "sessions", args: "<id>" },
   ),
   entry(
     "sessions pin",
     "keep a session whatever the retention policy says",
-    async () => (await sessions()).sessionsPin,
+    from(sessions, "sessionsPin"),
     { ids: "sessions", args: "<id>" },
   ),
-  entry(
-    "sessions unpin",
-    "let retention apply again",
-    async () => (await sessions()).sessionsUnpin,
-    {
-      ids: "sessions",
-      args: "<id>",
-    },
-  ),
-  entry(
-    "messages list",
-    "print a session's transcript",
-    async () => (await messages()).messagesList,
-    {
-      ids: "sessions",
-      args: "<session>",
-    },
-  ),
+  entry("sessions unpin", "let retention apply again", from(sessions, "sessionsUnpin"), {
+    ids: "sessions",
+    args: "<id>",
+  }),
+  entry("messages list", "print a session's transcript", from(messages, "messagesList"), {
+    ids: "sessions",
+    args: "<session>",
+  }),
   entry(
     "messages append",
     "append one message to a session's transcript",
-    async () => (await messages()).messagesAppend,
+    from(messages, "messagesAppend"),
     { ids: "sessions", args: "<session>", creates: true },
   ),
-  entry(
-    "events query",
-    "list events in cursor (commit) order",
-    async () => (await events()).eventsQuery,
-  ),
+  entry("events query", "list events in cursor (commit) order", from(events, "eventsQuery")),
   entry(
     "events summary",
     "count events by kind, sessions and time range",
-    async () => (await events()).eventsSummary,
+    from(events, "eventsSummary"),
   ),
-  entry("events tail", "follow events live until Ctrl-C", async () => (await events()).eventsTail, {
+  entry("events tail", "follow events live until Ctrl-C", from(events, "eventsTail"), {
     pager: false,
   }),
-  entry("tools list", "list tool invocations, newest first", async () => (await tools()).toolsList),
-  entry("tools show", "show one tool invocation in full", async () => (await tools()).toolsShow, {
+  entry("tools list", "list tool invocations, newest first", from(tools, "toolsList")),
+  entry("tools show", "show one tool invocation in full", from(tools, "toolsShow"), {
     ids: "tools",
     args: "<id>",
   }),
-  entry("plan list", "list plans, newest first", async () => (await plan()).planList),
+  entry("plan list", "list plans, newest first", from(plan, "planList")),
   entry(
     "plan status",
     "show a plan, what its changeset does and every recorded change",
-    async () => (await plan()).planStatus,
+    from(plan, "planStatus"),
     { ids: "plans", args: "<id>" },
   ),
   entry(
     "plan diff",
     "print the plan's net diff (unified, git-style) or a per-file stat",
-    async () => (await plan()).planDiff,
+    from(plan, "planDiff"),
     { ids: "plans", args: "<id>" },
   ),
   entry(
     "plan apply",
     "apply the plan's changes to a workspace directory",
-    async () => (await plan()).planApply,
+    from(plan, "planApply"),
     { ids: "plans", args: "<id>" },
   ),
   entry(
     "plan cancel",
     "cancel a plan: remove its changes and the blobs only they used",
-    async () => (await plan()).planCancel,
+    from(plan, "planCancel"),
     { ids: "plans", args: "<id>" },
   ),
   entry(
     "artifacts put",
     "store a file (or stdin with '-') as an artifact",
-    async () => (await artifacts()).artifactsPut,
+    from(artifacts, "artifactsPut"),
     { args: "<file>", creates: true },
   ),
   entry(
     "artifacts get",
     "write an artifact's content to stdout or a file",
-    async () => (await import("./artifacts-get.js")).artifactsGet,
+    from(() => import("./artifacts-get.js"), "artifactsGet"),
     { ids: "artifacts", args: "<handle>" },
   ),
-  entry(
-    "artifacts list",
-    "list artifacts, newest first",
-    async () => (await artifacts()).artifactsList,
-  ),
+  entry("artifacts list", "list artifacts, newest first", from(artifacts, "artifactsList")),
   entry(
     "artifacts drill",
     "read a slice of an artifact without loading all of it",
-    async () => (await artifacts()).artifactsDrill,
+    from(artifacts, "artifactsDrill"),
     { ids: "artifacts", args: "<handle>" },
   ),
   entry(
     "artifacts gc",
     "delete blobs no artifact or change refers to",
-    async () => (await artifacts()).artifactsGc,
+    from(artifacts, "artifactsGc"),
   ),
   entry(
     "export",
     "write a checksummed bundle of sessions, an agent, or the whole namespace",
-    async () => (await bundle()).exportCommand,
+    from(bundle, "exportCommand"),
     { pager: false },
   ),
   entry(
     "import",
     "verify a bundle completely, then write it in one transaction (fresh ids unless --keep-ids)",
-    async () => (await bundle()).importCommand,
+    from(bundle, "importCommand"),
     { args: "<file>", creates: true },
   ),
   entry(
     "gc",
     "apply the retention policy (config file and/or flags) and reclaim space",
-    async () => (await import("./gc.js")).gcCommand,
+    from(() => import("./gc.js"), "gcCommand"),
   ),
   entry(
     "demo",
     "seed a realistic demo store and show what to try next",
-    async () => (await import("./demo.js")).demoCommand,
+    from(() => import("./demo.js"), "demoCommand"),
     { creates: true },
   ),
   entry(
     "completion",
     "print a shell completion script (bash, zsh or fish)",
-    async () => (await import("./completion.js")).completionCommand,
+    from(() => import("./completion.js"), "completionCommand"),
     { args: "<shell>", choices: ["bash", "zsh", "fish"] },
   ),
   entry(
     "__complete",
     "print ids for the completion scripts",
-    async () => (await import("./complete-ids.js")).completeIds,
+    from(() => import("./complete-ids.js"), "completeIds"),
     { args: "<kind>", hidden: true, pager: false },
   ),
-  entry("version", "print the version", async () => (await import("./version.js")).versionCommand),
+  entry(
+    "version",
+    "print the version",
+    from(() => import("./version.js"), "versionCommand"),
+  ),
 ]

@@ -3,7 +3,7 @@ import type { Json, Message } from "../../core/types.js"
 import { brief, printJson, table } from "../format.js"
 import { moreHint } from "../hints.js"
 import type { CliCommand } from "../io.js"
-import { intOption, jsonOption, pageLimit } from "../parse.js"
+import { intOption, jsonOption, limitOption, pageLimit } from "../parse.js"
 import { withStore } from "../store.js"
 import { clock, timeHeader } from "../time.js"
 
@@ -38,7 +38,7 @@ export const messagesList: CliCommand = {
     { flags: "--latest <n>", description: "only the newest n messages (1-1000)" },
     { flags: "--after <sequence>", description: "only messages after this sequence" },
     { flags: "--before <sequence>", description: "only messages before this sequence" },
-    { flags: "--limit <n>", description: "most rows (1-1000)", default: "100" },
+    limitOption("100"),
   ],
   async run(args, io) {
     const o = args.options

@@ -3,7 +3,7 @@ import type { Plan } from "../../changesets/plan-types.js"
 import { ValidationError } from "../../core/errors.js"
 import { confirm, YES_OPTION } from "../confirm.js"
 import { ago, bytes, colours, fields, num, paint, printJson, table } from "../format.js"
-import { CURSOR_FLAGS, moreHint } from "../hints.js"
+import { cursorHint } from "../hints.js"
 import type { CliCommand, CliIo } from "../io.js"
 import { pageLimit, pageOptions } from "../parse.js"
 import { withStore } from "../store.js"
@@ -57,7 +57,7 @@ export const planList: CliCommand = {
         page.items.map((p) => [p.id, status(io, p), p.title, p.sessionId ?? "-", ago(p.updatedAt)]),
       ),
     )
-    if (page.nextCursor) moreHint(io, args, CURSOR_FLAGS, ["--cursor", page.nextCursor])
+    if (page.nextCursor) cursorHint(io, args, page.nextCursor)
     return 0
   },
 }

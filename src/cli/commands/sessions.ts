@@ -1,7 +1,7 @@
 import type { Session } from "../../core/types.js"
 import { confirm, YES_OPTION } from "../confirm.js"
 import { ago, fields, num, printJson, table } from "../format.js"
-import { CURSOR_FLAGS, moreHint } from "../hints.js"
+import { cursorHint } from "../hints.js"
 import type { CliCommand, CliIo } from "../io.js"
 import { pageLimit, pageOptions } from "../parse.js"
 import { withStore } from "../store.js"
@@ -55,7 +55,7 @@ export const sessionsList: CliCommand = {
         48,
       ),
     )
-    if (page.nextCursor) moreHint(io, args, CURSOR_FLAGS, ["--cursor", page.nextCursor])
+    if (page.nextCursor) cursorHint(io, args, page.nextCursor)
     return 0
   },
 }

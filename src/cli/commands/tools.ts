@@ -1,6 +1,6 @@
 import type { ToolInvocation, ToolStatus } from "../../core/types.js"
 import { brief, fields, paint, printJson, table } from "../format.js"
-import { CURSOR_FLAGS, moreHint } from "../hints.js"
+import { cursorHint } from "../hints.js"
 import type { CliCommand, CliIo } from "../io.js"
 import { pageLimit, pageOptions } from "../parse.js"
 import { withStore } from "../store.js"
@@ -53,7 +53,7 @@ export const toolsList: CliCommand = {
         ]),
       ),
     )
-    if (page.nextCursor) moreHint(io, args, CURSOR_FLAGS, ["--cursor", page.nextCursor])
+    if (page.nextCursor) cursorHint(io, args, page.nextCursor)
     return 0
   },
 }
