@@ -12,10 +12,7 @@ export function checkReplace(
 ): void {
   const { expectedSequence, expectedLastId } = expected
   if (lastSequence !== expectedSequence) {
-    throw new ConflictError(
-      `session ${sessionId} is at sequence ${lastSequence}, not the expected ${expectedSequence}`,
-      { sessionId, expectedSequence, actualSequence: lastSequence },
-    )
+    throw sequenceConflict(sessionId, lastSequence, expectedSequence)
   }
   if (expectedLastId !== undefined && lastId !== expectedLastId) {
     throw new ConflictError(
@@ -23,4 +20,16 @@ export function checkReplace(
       { sessionId, expectedSequence, expectedLastId, actualLastId: lastId },
     )
   }
+}
+
+/** The conflict of an append or replace that expected the session at another sequence. */
+export function sequenceConflict(
+  sessionId: string,
+  actualSequence: number | null,
+  expectedSequence: number,
+): ConflictError {
+  return new ConflictError(
+    `session ${sessionId} is at sequence ${actualSequence}, not the expected ${expectedSequence}`,
+    { sessionId, expectedSequence, actualSequence },
+  )
 }

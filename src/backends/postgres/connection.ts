@@ -2,7 +2,7 @@ import { createHash } from "node:crypto"
 import { setTimeout as sleep } from "node:timers/promises"
 import pg from "pg"
 import { StoreClosedError } from "../../core/errors.js"
-import { isRetryable, keepsConnection, mapPgError, pgCode } from "./errors.js"
+import { hasSqlState, isRetryable, keepsConnection, mapPgError } from "./errors.js"
 
 /** A driver-level client: a pooled connection or the pool itself. */
 type Queryable = pg.Pool | pg.PoolClient
@@ -183,7 +183,7 @@ export class Connection {
    * pool refusing work because it was ended) become `StoreClosedError`.
    */
   #mapError(error: unknown): unknown {
-    if (this.#closed && !/^[0-9A-Z]{5}$/.test(pgCode(error) ?? "")) {
+    if (this.#closed && !hasSqlState(error)) {
       return new StoreClosedError(error)
     }
     return mapPgError(error, this.server)

@@ -43,6 +43,11 @@ export function pgCode(error: unknown): string | undefined {
   return typeof code === "string" ? code : undefined
 }
 
+/** True when the error carries a SQLSTATE the server sent (not a socket or pool error). */
+export function hasSqlState(error: unknown): boolean {
+  return /^[0-9A-Z]{5}$/.test(pgCode(error) ?? "")
+}
+
 /** True for serialization failures and deadlocks. */
 export function isRetryable(error: unknown): boolean {
   return RETRYABLE.has(pgCode(error) ?? "")
@@ -53,8 +58,8 @@ export function isRetryable(error: unknown): boolean {
  * an error with a SQLSTATE, neither a connection loss nor an internal or system error.
  */
 export function keepsConnection(error: unknown): boolean {
+  if (!hasSqlState(error) || isConnectionLoss(error)) return false
   const code = pgCode(error) ?? ""
-  if (!/^[0-9A-Z]{5}$/.test(code) || isConnectionLoss(error)) return false
   return !code.startsWith("XX") && !code.startsWith("58")
 }
 

@@ -1,6 +1,6 @@
 import type { MessageOps } from "../../core/domain-ops.js"
 import { ConflictError } from "../../core/errors.js"
-import { checkReplace } from "../../core/message-replace.js"
+import { checkReplace, sequenceConflict } from "../../core/message-replace.js"
 import { MESSAGE_CONTENT_COLUMNS, type MessageRow, sameColumns } from "../../core/rows.js"
 import { columnList, MESSAGE_COLUMNS } from "../sql/columns.js"
 import { type Connection, violatedConstraint } from "./connection.js"
@@ -169,10 +169,7 @@ export function postgresMessages(conn: Connection): MessageOps {
         [ns, sessionId],
       )
       const actual = now?.last_sequence ?? result.current
-      throw new ConflictError(
-        `session ${sessionId} is at sequence ${actual}, not the expected ${options.expectedSequence}`,
-        { sessionId, expectedSequence: options.expectedSequence, actualSequence: actual },
-      )
+      throw sequenceConflict(sessionId, actual, options.expectedSequence as number)
     },
 
     async listMessages(ns, sessionId, spec) {

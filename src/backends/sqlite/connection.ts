@@ -118,13 +118,18 @@ export class Connection {
   /** Runs `fn` at once; only a locked file leads to the asynchronous waits of `#wait`. */
   #retry<T>(fn: () => T): Promise<T> {
     try {
-      if (this.closed) throw new StoreClosedError()
-      const result = fn()
-      this.#wal?.touched()
-      return Promise.resolve(result)
+      return Promise.resolve(this.#once(fn))
     } catch (error) {
       return this.#wait(fn, error)
     }
+  }
+
+  /** One try at `fn`, refused once closed; after it the WAL guard may look at the log's size. */
+  #once<T>(fn: () => T): T {
+    if (this.closed) throw new StoreClosedError()
+    const result = fn()
+    this.#wal?.touched()
+    return result
   }
 
   async #wait<T>(fn: () => T, first: unknown): Promise<T> {
@@ -135,11 +140,8 @@ export class Connection {
       const left = deadline - Date.now()
       if (!isBusy(error) || left <= 0) throw mapSqliteError(error)
       await sleep(Math.min(left, backoff(attempt)))
-      if (this.closed) throw new StoreClosedError()
       try {
-        const result = fn()
-        this.#wal?.touched()
-        return result
+        return this.#once(fn)
       } catch (next) {
         error = next
       }

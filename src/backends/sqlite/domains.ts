@@ -6,7 +6,16 @@
 import type { ArtifactOps, BlobOps } from "../../core/artifact-backend.js"
 import type { MaintenanceOps } from "../../core/backend.js"
 import type { ChangesetOps } from "../../core/changeset-rows.js"
-import type { EventOps, MessageOps, SessionOps, ToolOps } from "../../core/domain-ops.js"
+import {
+  EVENT_OPS,
+  type EventOps,
+  MESSAGE_OPS,
+  type MessageOps,
+  SESSION_OPS,
+  type SessionOps,
+  TOOL_OPS,
+  type ToolOps,
+} from "../../core/domain-ops.js"
 import { createOpsLoader } from "../../core/lazy-ops.js"
 import type { Connection } from "./connection.js"
 
@@ -23,37 +32,19 @@ export type SqliteDomains = SessionOps &
 export function sqliteDomains(conn: Connection): SqliteDomains {
   const loader = createOpsLoader()
   return {
-    ...loader.group<SessionOps>(async () => (await import("./sessions.js")).sqliteSessions(conn), {
-      insertSession: true,
-      getSession: true,
-      listSessions: true,
-      updateSession: true,
-      deleteSession: true,
-    }),
-    ...loader.group<MessageOps>(async () => (await import("./messages.js")).sqliteMessages(conn), {
-      appendMessages: true,
-      listMessages: true,
-      getMessage: true,
-      countMessages: true,
-      truncateMessages: true,
-      popMessage: true,
-      replaceMessages: true,
-    }),
-    ...loader.group<EventOps>(async () => (await import("./events.js")).sqliteEvents(conn), {
-      appendEvents: true,
-      queryEvents: true,
-      countEvents: true,
-      summarizeEvents: true,
-      getEvent: true,
-      deleteEvents: true,
-    }),
-    ...loader.group<ToolOps>(async () => (await import("./tools.js")).sqliteTools(conn), {
-      insertTool: true,
-      getTool: true,
-      updateTool: true,
-      listTools: true,
-      deleteToolsByPlan: true,
-    }),
+    ...loader.group<SessionOps>(
+      async () => (await import("./sessions.js")).sqliteSessions(conn),
+      SESSION_OPS,
+    ),
+    ...loader.group<MessageOps>(
+      async () => (await import("./messages.js")).sqliteMessages(conn),
+      MESSAGE_OPS,
+    ),
+    ...loader.group<EventOps>(
+      async () => (await import("./events.js")).sqliteEvents(conn),
+      EVENT_OPS,
+    ),
+    ...loader.group<ToolOps>(async () => (await import("./tools.js")).sqliteTools(conn), TOOL_OPS),
     ...loader.group<ArtifactOps>(
       async () => (await import("./artifacts.js")).sqliteArtifacts(conn),
       {

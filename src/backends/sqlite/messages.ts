@@ -1,6 +1,6 @@
 import type { MessageOps } from "../../core/domain-ops.js"
 import { ConflictError } from "../../core/errors.js"
-import { checkReplace } from "../../core/message-replace.js"
+import { checkReplace, sequenceConflict } from "../../core/message-replace.js"
 import { MESSAGE_CONTENT_COLUMNS, type MessageRow, sameColumns } from "../../core/rows.js"
 import { columnList, MESSAGE_COLUMNS } from "../sql/columns.js"
 import type { Connection } from "./connection.js"
@@ -163,10 +163,7 @@ function insertFresh(
   if (!bumped) return undefined
   const first = bumped.last_sequence - n + 1
   if (expectedSequence !== undefined && first - 1 !== expectedSequence) {
-    throw new ConflictError(
-      `session ${sessionId} is at sequence ${first - 1}, not the expected ${expectedSequence}`,
-      { sessionId, expectedSequence, actualSequence: first - 1 },
-    )
+    throw sequenceConflict(sessionId, first - 1, expectedSequence)
   }
   const insert = conn.prepare(INSERT)
   const inserted = new Array<MessageRow>(n)
